@@ -1,0 +1,282 @@
+"""The ``puente`` command: run Puente embedded or as separate parts, and manage local Kafka and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+
+import click
+
+from shared.logs import configure_logging
+from shared.service import StartupError
+from shared.settings import SERVICES, Settings, SettingsError, load_settings
+
+DEFAULT_STATE = Path(os.environ.get("PUENTE_STATE_DIR", "var/run"))
+
+
+def _settings(**overrides) -> Settings:
+    try:
+        return load_settings(os.environ, **overrides)
+    except SettingsError as exc:
+        click.echo(exc.report(), err=True)
+        raise SystemExit(2) from None
+
+
+def _fail_startup(exc: StartupError) -> None:
+    click.echo(f"Puente cannot start:\n  {exc.setting}: {exc.reason}", err=True)
+    raise SystemExit(2)
+
+
+def _stop_on_signals() -> threading.Event:
+    stop = threading.Event()
+
+    def _handler(signum, _frame):
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _handler)
+    signal.signal(signal.SIGINT, _handler)
+    return stop
+
+
+@click.group()
+def main() -> None:
+    """Puente: pair migrants with decent jobs."""
+
+
+# -- running Puente ------------------------------------------------------------------------------
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--data-dir", default="var/embedded", show_default=True, type=click.Path(path_type=Path))
+def up(host: str, port: int, data_dir: Path) -> None:
+    """Run every service in one process: SQLite files, in-process bus, one HTTP port."""
+    from services.embedded import build_embedded
+    from shared.gunicorn import run_gunicorn
+
+    settings = _settings(bus="memory")
+    configure_logging("puente", settings.log_level)
+    holder = {}
+
+    def load():
+        try:
+            embedded = build_embedded(settings, data_dir)
+        except StartupError as exc:
+            _fail_startup(exc)
+        embedded.start_background()
+        holder["embedded"] = embedded
+        return embedded.wsgi
+
+    def on_exit():
+        if "embedded" in holder:
+            holder["embedded"].shutdown()
+
+    click.echo(f"Puente is starting on http://{host}:{port}/ (data in {data_dir})", err=True)
+    run_gunicorn(load, bind=f"{host}:{port}", workers=1, threads=8, on_worker_exit=on_exit)
+
+
+def _container(name: str, *, check: bool, migrate: bool = True, needs_bus: bool = True):
+    from services.registry import load_service
+    from shared.service import build_container, check_dependencies
+
+    settings = _settings() if needs_bus else _settings(bus="memory")
+    configure_logging(name, settings.log_level)
+    service = load_service(name)
+    try:
+        container = build_container(service, settings, run_migrations=migrate)
+        if check:
+            check_dependencies(container, settings.startup_timeout_s)
+    except StartupError as exc:
+        _fail_startup(exc)
+    return service, container
+
+
+service_arg = click.argument("service", type=click.Choice(SERVICES))
+
+
+@main.command()
+@service_arg
+@click.option("--bind", default="127.0.0.1:8000", show_default=True)
+@click.option("--workers", default=2, show_default=True, type=int)
+@click.option("--threads", default=4, show_default=True, type=int)
+def serve(service: str, bind: str, workers: int, threads: int) -> None:
+    """Serve one service's HTTP API under gunicorn."""
+    from shared.gunicorn import run_gunicorn
+
+    definition, container = _container(service, check=True)  # fail fast in the master, before forking
+    container.engine.dispose()
+
+    def load():
+        _, worker_container = _container(service, check=False, migrate=False)
+        return definition.create_app(worker_container)
+
+    run_gunicorn(load, bind=bind, workers=workers, threads=threads)
+
+
+@main.command()
+@service_arg
+def relay(service: str) -> None:
+    """Publish one service's outbox to Kafka until stopped."""
+    from shared.service import ensure_topics, make_relay
+
+    _, container = _container(service, check=True)
+    ensure_topics(container)
+    stop = _stop_on_signals()
+    relay_ = make_relay(container)
+    click.echo(f"relay for {service} running", err=True)
+    relay_.run(stop, container.settings.relay_idle_ms / 1000)
+    relay_.producer.close()
+
+
+@main.command()
+@service_arg
+def consume(service: str) -> None:
+    """Run one service's event consumer until stopped."""
+    from shared.service import ensure_topics, make_consumer
+
+    definition, container = _container(service, check=True)
+    if not definition.consumes:
+        raise click.UsageError(f"{service} consumes no topics")
+    ensure_topics(container)
+    stop = _stop_on_signals()
+    consumer = make_consumer(definition, container)
+    click.echo(f"consumer for {service} running", err=True)
+    try:
+        consumer.run(stop)
+    finally:
+        consumer.subscription.close()
+
+
+@main.command()
+@service_arg
+def migrate(service: str) -> None:
+    """Bring one service's database schema up to date."""
+    _container(service, check=False, needs_bus=False)
+    click.echo(f"{service}: database is up to date", err=True)
+
+
+@main.command()
+def topics() -> None:
+    """Create Puente's Kafka topics (with partitions and compaction) where missing."""
+    from shared.service import make_bus
+    from shared.topics import puente_topics
+
+    settings = _settings()
+    make_bus(settings).ensure_topics(puente_topics())
+    for spec in puente_topics():
+        click.echo(f"{spec.name}\tpartitions={spec.partitions}\t{spec.configs()['cleanup.policy']}")
+
+
+# -- identity for operators ----------------------------------------------------------------------
+@main.command()
+@click.option("--role", required=True, type=click.Choice(["employer", "counsellor", "ministry", "admin"]))
+@click.option("--org", required=True)
+@click.option("--subject", default="operator", show_default=True)
+@click.option("--data-dir", default="var/embedded", show_default=True, type=click.Path(path_type=Path))
+def token(role: str, org: str, subject: str, data_dir: Path) -> None:
+    """Print a bearer token signed with PUENTE_SECRET_KEY (or the embedded default's key)."""
+    from shared.auth import TokenIssuer
+    from shared.service import development_secret
+
+    settings = _settings(bus="memory")
+    click.echo(TokenIssuer(settings.secret_key or development_secret(data_dir), settings.token_ttl_s)
+               .issue(subject, role, org))
+
+
+@main.group()
+def apikey() -> None:
+    """Manage API keys of machine clients (stored in the portal's database)."""
+
+
+@apikey.command("create")
+@click.option("--role", required=True, type=click.Choice(["employer", "counsellor", "ministry", "admin"]))
+@click.option("--org", required=True)
+@click.option("--label", required=True)
+def apikey_create(role: str, org: str, label: str) -> None:
+    """Create an API key and print it once."""
+    from shared.auth import create_api_key
+
+    _, container = _container("portal", check=False, needs_bus=False)
+    click.echo(create_api_key(container.authenticator.api_keys, role, org, label))
+
+
+# -- contracts -------------------------------------------------------------------------------------
+@main.command()
+@click.option("--check", is_flag=True, help="Fail if a committed document differs from the code.")
+def openapi(check: bool) -> None:
+    """Write (or check) contracts/openapi/<service>.json from the services' marshmallow schemas."""
+    from shared.contracts import openapi_documents
+
+    settings = _settings(bus="memory")
+    out_dir = settings.contracts_path / "openapi"
+    stale = []
+    for name, document in openapi_documents(settings).items():
+        path = out_dir / f"{name}.json"
+        text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        if check:
+            if not path.exists() or path.read_text() != text:
+                stale.append(str(path))
+        else:
+            path.write_text(text)
+            click.echo(f"wrote {path}", err=True)
+    if stale:
+        click.echo("out of date (run `puente openapi`): " + ", ".join(stale), err=True)
+        raise SystemExit(1)
+
+
+# -- local infrastructure ------------------------------------------------------------------------
+@main.group()
+def kafka() -> None:
+    """A local single-node Kafka broker (KRaft) from Maven Central jars."""
+
+
+@kafka.command("start")
+@click.option("--state-dir", default=DEFAULT_STATE / "kafka", show_default=True, type=click.Path(path_type=Path))
+@click.option("--port", type=int, default=None)
+def kafka_start(state_dir: Path, port: int | None) -> None:
+    """Start the broker in the background and print its bootstrap address."""
+    from shared.infra.kafka_broker import start_detached
+
+    click.echo(start_detached(state_dir, port=port))
+
+
+@kafka.command("stop")
+@click.option("--state-dir", default=DEFAULT_STATE / "kafka", show_default=True, type=click.Path(path_type=Path))
+def kafka_stop(state_dir: Path) -> None:
+    """Stop the background broker."""
+    from shared.infra.kafka_broker import stop_detached
+
+    stop_detached(state_dir)
+
+
+@main.group()
+def postgres() -> None:
+    """A local throwaway PostgreSQL cluster."""
+
+
+@postgres.command("start")
+@click.option("--state-dir", default=DEFAULT_STATE / "postgres", show_default=True,
+              type=click.Path(path_type=Path))
+@click.option("--port", type=int, default=None)
+def postgres_start(state_dir: Path, port: int | None) -> None:
+    """Start the cluster in the background and print its URL."""
+    from shared.infra.postgres import start_detached
+
+    click.echo(start_detached(state_dir, port=port))
+
+
+@postgres.command("stop")
+@click.option("--state-dir", default=DEFAULT_STATE / "postgres", show_default=True,
+              type=click.Path(path_type=Path))
+def postgres_stop(state_dir: Path) -> None:
+    """Stop the background cluster."""
+    from shared.infra.postgres import stop_detached
+
+    stop_detached(state_dir)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,11 @@
+"""The matching service's HTTP app: ranking vacancies and candidates, built from events only."""
+
+from flask import Flask
+
+from shared.service import Container, base_app
+
+
+def create_app(container: Container) -> Flask:
+    """Create the matching app from its adapters."""
+    app, _api = base_app(container)
+    return app

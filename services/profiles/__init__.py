@@ -1,0 +1,6 @@
+"""The profiles service: migrant skill profiles."""
+
+from services.profiles.app import create_app
+from shared.service import ServiceDefinition
+
+SERVICE = ServiceDefinition(name="profiles", create_app=create_app)

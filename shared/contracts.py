@@ -1,0 +1,33 @@
+"""Generate the OpenAPI documents the services serve, for committing under contracts/openapi/."""
+
+from __future__ import annotations
+
+import dataclasses
+import tempfile
+from pathlib import Path
+
+from shared.bus import InMemoryBus
+from shared.settings import Settings
+
+
+def served_openapi(service_name: str, settings: Settings) -> dict:
+    """Return the OpenAPI document one service serves at /api/v1/openapi.json."""
+    from services.registry import load_service
+    from shared.service import build_container
+
+    service = load_service(service_name)
+    with tempfile.TemporaryDirectory() as tmp:
+        doc_settings = dataclasses.replace(settings, database_url=f"sqlite:///{Path(tmp) / 'doc.db'}",
+                                           secret_key="openapi-generation-only-" + "x" * 16)
+        container = build_container(service, doc_settings, bus=InMemoryBus(), data_dir=Path(tmp))
+        app = service.create_app(container)
+        document = app.test_client().get("/api/v1/openapi.json").get_json()
+        container.engine.dispose()
+    return document
+
+
+def openapi_documents(settings: Settings) -> dict[str, dict]:
+    """Return every service's OpenAPI document, by service name."""
+    from shared.settings import SERVICES
+
+    return {name: served_openapi(name, settings) for name in SERVICES}

@@ -1,0 +1,184 @@
+"""The Flask base every service is built on: OpenAPI (flask-smorest), RFC 9457 problem+json errors,
+request ids, health and readiness endpoints, and authentication errors mapped to 401/403."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping
+
+from flask import Flask, current_app, g, jsonify, request
+from flask_smorest import Api
+from marshmallow import Schema, fields
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from shared.auth import Authenticator, AuthError, Forbidden
+from shared.context import reset_correlation_id, sanitize_correlation_id, set_correlation_id
+
+log = logging.getLogger("puente.http")
+
+PROBLEM = "application/problem+json"
+Check = Callable[[], None]
+
+
+def _pointer(path: list[str]) -> str:
+    return "/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in path)
+
+
+def flatten_errors(messages, prefix=()) -> list[dict[str, str]]:
+    """Turn marshmallow/webargs error messages into ``[{pointer, reason}]`` (JSON Pointer per RFC 6901)."""
+    out: list[dict[str, str]] = []
+    if isinstance(messages, Mapping):
+        for key, value in messages.items():
+            path = prefix if key == "_schema" else (*prefix, key)
+            out += flatten_errors(value, path)
+    elif isinstance(messages, list | tuple):
+        for item in messages:
+            if isinstance(item, Mapping | list | tuple):
+                out += flatten_errors(item, prefix)
+            else:
+                out.append({"pointer": _pointer(list(prefix)), "reason": str(item)})
+    else:
+        out.append({"pointer": _pointer(list(prefix)), "reason": str(messages)})
+    return out
+
+
+def problem(status: int, title: str, detail: str | None = None, *, type_: str = "about:blank",
+            errors: list[dict[str, str]] | None = None, headers: Mapping[str, str] | None = None):
+    """Build an RFC 9457 problem+json response."""
+    body = {"type": type_, "title": title, "status": status, "instance": request.path}
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = errors
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = PROBLEM
+    for k, v in (headers or {}).items():
+        response.headers[k] = v
+    return response
+
+
+class FieldError(Schema):
+    pointer = fields.String(metadata={"description": "JSON Pointer (RFC 6901) to the field"})
+    reason = fields.String(metadata={"description": "Why the value was refused"})
+
+
+class Problem(Schema):
+    """RFC 9457 problem details."""
+
+    type = fields.String()
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String()
+    instance = fields.String()
+    errors = fields.List(fields.Nested(FieldError))
+
+
+class ProblemApi(Api):
+    """flask-smorest's Api with every HTTP error rendered (and documented) as problem+json."""
+
+    ERROR_SCHEMA = Problem
+
+    def _register_responses(self):
+        default, self.DEFAULT_RESPONSE_CONTENT_TYPE = self.DEFAULT_RESPONSE_CONTENT_TYPE, PROBLEM
+        try:
+            super()._register_responses()
+        finally:
+            self.DEFAULT_RESPONSE_CONTENT_TYPE = default
+
+    def handle_http_exception(self, error: HTTPException):
+        """Render an HTTP error as problem+json; never a stack trace."""
+        data = getattr(error, "data", None) or {}
+        errors = None
+        if "errors" in data or "messages" in data:
+            messages = data.get("errors", data.get("messages"))
+            # webargs nests messages under the request location ("json", "query", ...): drop that level.
+            if isinstance(messages, Mapping) and set(messages) <= {"json", "query", "form", "headers", "files"}:
+                errors = []
+                for location_messages in messages.values():
+                    errors += flatten_errors(location_messages)
+            else:
+                errors = flatten_errors(messages)
+        detail = data.get("message") or (error.description if error.code != 422 else
+                                          "One or more fields are invalid; see errors.")
+        return problem(error.code or 500, error.name, detail, errors=errors, headers=data.get("headers"))
+
+
+def create_service_app(name: str, *, authenticator: Authenticator, readiness: Mapping[str, Check] | None = None,
+                       config: Mapping | None = None, api_version: str = "1.0.0") -> tuple[Flask, ProblemApi]:
+    """Create the Flask app and OpenAPI registry of one service, with health, readiness and errors wired."""
+    app = Flask(f"puente.{name}")
+    app.config.update(
+        API_TITLE=f"Puente {name} API",
+        API_VERSION=api_version,
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        JSON_SORT_KEYS=False,
+        MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+    )
+    app.config.update(config or {})
+    app.extensions["puente.auth"] = authenticator
+    app.extensions["puente.readiness"] = dict(readiness or {})
+    api = ProblemApi(app, spec_kwargs={
+        "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+    })
+
+    @app.before_request
+    def _request_id():
+        g.request_started = time.perf_counter()
+        g.request_id = sanitize_correlation_id(request.headers.get("X-Request-ID"))
+        g.correlation_token = set_correlation_id(g.request_id)
+
+    @app.after_request
+    def _log_and_tag(response):
+        response.headers["X-Request-ID"] = g.get("request_id", "")
+        if request.path not in ("/healthz", "/readyz"):
+            log.info("%s %s %s", request.method, request.path, response.status_code, extra={
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000, 2),
+            })
+        return response
+
+    @app.teardown_request
+    def _reset(_exc):
+        token = g.pop("correlation_token", None)
+        if token is not None:
+            reset_correlation_id(token)
+
+    @app.errorhandler(AuthError)
+    def _unauthorized(exc):
+        return problem(401, "Unauthorized", str(exc), headers={"WWW-Authenticate": 'Bearer realm="puente"'})
+
+    @app.errorhandler(Forbidden)
+    def _forbidden(exc):
+        return problem(403, "Forbidden", str(exc))
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc):
+        if isinstance(exc, HTTPException):
+            return api.handle_http_exception(exc)
+        log.exception("unhandled error")
+        return api.handle_http_exception(InternalServerError())
+
+    @app.get("/healthz")
+    def healthz():
+        """Report that the process is alive."""
+        return {"status": "ok", "service": name}
+
+    @app.get("/readyz")
+    def readyz():
+        """Report whether every dependency (database, bus) answers; 503 if one does not."""
+        results, ready = {}, True
+        for check_name, check in current_app.extensions["puente.readiness"].items():
+            try:
+                check()
+                results[check_name] = "ok"
+            except Exception as exc:  # noqa: BLE001 - any failure means not ready
+                results[check_name] = f"failing: {type(exc).__name__}"
+                ready = False
+        body = {"status": "ready" if ready else "not ready", "service": name, "checks": results}
+        return body, 200 if ready else 503
+
+    return app, api

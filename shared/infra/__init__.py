@@ -1,0 +1,1 @@
+"""Local infrastructure helpers for development and integration tests."""

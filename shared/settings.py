@@ -1,0 +1,178 @@
+"""Settings read from environment variables and validated at start-up, all problems reported at once."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+SERVICES = ("profiles", "vacancies", "credentials", "matching", "insights", "portal")
+
+_HOSTPORT = re.compile(r"^[A-Za-z0-9.\-\[\]:]+:\d{1,5}$")
+
+
+class SettingsError(Exception):
+    """Raised when one or more settings are missing or malformed."""
+
+    def __init__(self, problems: dict[str, str]):
+        self.problems = problems
+        super().__init__("; ".join(f"{k}: {v}" for k, v in sorted(problems.items())))
+
+    def report(self) -> str:
+        """Return the problems as lines a person can act on."""
+        lines = ["Puente cannot start: fix these settings (environment variables):"]
+        lines += [f"  {name}: {reason}" for name, reason in sorted(self.problems.items())]
+        return "\n".join(lines)
+
+
+class _DatabaseUrl(fields.String):
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            url = make_url(text)
+        except ArgumentError as exc:
+            raise ValidationError("is not a database URL (e.g. postgresql+psycopg://user:pw@host:5432/db)") from exc
+        if url.get_backend_name() not in ("sqlite", "postgresql"):
+            raise ValidationError(f"uses '{url.get_backend_name()}'; only sqlite and postgresql are supported")
+        if url.get_backend_name() == "postgresql" and url.drivername == "postgresql":
+            url = url.set(drivername="postgresql+psycopg")
+        return url.render_as_string(hide_password=False)
+
+
+class _Bootstrap(fields.String):
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        servers = [s.strip() for s in text.split(",") if s.strip()]
+        bad = [s for s in servers if not _HOSTPORT.match(s) or not 0 < int(s.rsplit(":", 1)[1]) < 65536]
+        if not servers or bad:
+            raise ValidationError("must be a comma-separated list of host:port (e.g. 127.0.0.1:9092)")
+        return ",".join(servers)
+
+
+class _Schema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+
+class SettingsSchema(_Schema):
+    """The environment variables one Puente process reads; data keys are the variable names."""
+
+    env = fields.String(data_key="PUENTE_ENV", load_default="development",
+                        validate=validate.OneOf(["development", "test", "production"]))
+    database_url = _DatabaseUrl(data_key="PUENTE_DATABASE_URL", load_default=None)
+    bus = fields.String(data_key="PUENTE_BUS", load_default="kafka", validate=validate.OneOf(["kafka", "memory"]))
+    kafka_bootstrap = _Bootstrap(data_key="PUENTE_KAFKA_BOOTSTRAP", load_default=None)
+    kafka_client_id = fields.String(data_key="PUENTE_KAFKA_CLIENT_ID", load_default="puente")
+    secret_key = fields.String(data_key="PUENTE_SECRET_KEY", load_default=None,
+                               validate=validate.Length(min=32, error="must be at least 32 characters"))
+    token_ttl_s = fields.Integer(data_key="PUENTE_TOKEN_TTL_S", load_default=3600,
+                                 validate=validate.Range(min=60, max=86400))
+    log_level = fields.String(data_key="PUENTE_LOG_LEVEL", load_default="INFO",
+                              validate=validate.OneOf(["DEBUG", "INFO", "WARNING", "ERROR"]))
+    relay_batch = fields.Integer(data_key="PUENTE_RELAY_BATCH", load_default=500,
+                                 validate=validate.Range(min=1, max=10000))
+    relay_idle_ms = fields.Integer(data_key="PUENTE_RELAY_IDLE_MS", load_default=50,
+                                   validate=validate.Range(min=1, max=60000))
+    relay_max_backoff_s = fields.Float(data_key="PUENTE_RELAY_MAX_BACKOFF_S", load_default=30.0,
+                                       validate=validate.Range(min=0.1, max=3600))
+    consumer_max_attempts = fields.Integer(data_key="PUENTE_CONSUMER_MAX_ATTEMPTS", load_default=5,
+                                           validate=validate.Range(min=1, max=100))
+    startup_timeout_s = fields.Float(data_key="PUENTE_STARTUP_TIMEOUT_S", load_default=10.0,
+                                     validate=validate.Range(min=0.5, max=600))
+    contracts_dir = fields.String(data_key="PUENTE_CONTRACTS_DIR", load_default=None)
+    service_urls = fields.String(data_key="PUENTE_SERVICE_URLS", load_default="")
+
+    @validates_schema(skip_on_field_errors=False)
+    def _cross_checks(self, data, **kwargs):
+        problems = {}
+        if data.get("bus") == "kafka" and not data.get("kafka_bootstrap"):
+            problems["PUENTE_KAFKA_BOOTSTRAP"] = ["is required when PUENTE_BUS=kafka"]
+        if data.get("env") == "production":
+            if not data.get("secret_key"):
+                problems["PUENTE_SECRET_KEY"] = ["is required in production (32+ random characters)"]
+            if not data.get("database_url"):
+                problems["PUENTE_DATABASE_URL"] = ["is required in production"]
+        if data.get("service_urls"):
+            for item in data["service_urls"].split(","):
+                name, _, url = item.partition("=")
+                if name.strip() not in SERVICES or not url.strip().startswith(("http://", "https://")):
+                    problems["PUENTE_SERVICE_URLS"] = [
+                        "must look like profiles=http://127.0.0.1:8001,vacancies=http://127.0.0.1:8002"
+                    ]
+        if problems:
+            raise ValidationError(problems)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Validated settings of one process."""
+
+    env: str = "development"
+    database_url: str | None = None
+    bus: str = "memory"
+    kafka_bootstrap: str | None = None
+    kafka_client_id: str = "puente"
+    secret_key: str | None = None
+    token_ttl_s: int = 3600
+    log_level: str = "INFO"
+    relay_batch: int = 500
+    relay_idle_ms: int = 50
+    relay_max_backoff_s: float = 30.0
+    consumer_max_attempts: int = 5
+    startup_timeout_s: float = 10.0
+    contracts_dir: str | None = None
+    service_urls: str = ""
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def contracts_path(self) -> Path:
+        """Return the folder holding OpenAPI, AsyncAPI and JSON Schema contracts."""
+        if self.contracts_dir:
+            return Path(self.contracts_dir)
+        return Path(__file__).resolve().parents[1] / "contracts"
+
+    def service_url(self, name: str) -> str | None:
+        """Return the base URL configured for another service, if any."""
+        for item in self.service_urls.split(","):
+            key, _, url = item.partition("=")
+            if key.strip() == name:
+                return url.strip().rstrip("/")
+        return None
+
+
+def _flatten(messages: Mapping[str, Any]) -> dict[str, str]:
+    problems = {}
+    for name, reasons in messages.items():
+        if isinstance(reasons, Mapping):
+            reasons = [f"{k}: {v}" for k, v in reasons.items()]
+        if name == "_schema":
+            for reason in reasons:
+                problems.setdefault("settings", str(reason))
+            continue
+        problems[name] = "; ".join(str(r).rstrip(".") for r in reasons)
+    return problems
+
+
+def load_settings(environ: Mapping[str, str], **overrides: Any) -> Settings:
+    """Validate ``environ`` (plus explicit overrides) and return Settings, or raise SettingsError."""
+    schema = SettingsSchema()
+    raw = {k: v for k, v in environ.items() if k.startswith("PUENTE_") and v != ""}
+    # Overrides (e.g. ``bus="memory"`` for the embedded mode) take part in validation like the environment.
+    raw.update({schema.fields[name].data_key: str(value) for name, value in overrides.items()})
+    try:
+        return Settings(**schema.load(raw))
+    except ValidationError as exc:
+        raise SettingsError(_flatten(exc.messages)) from None
+
+
+def exit_on_settings_error(error: SettingsError) -> None:
+    """Print the problems to stderr and exit with status 2, without a traceback."""
+    print(error.report(), file=sys.stderr)
+    raise SystemExit(2)
