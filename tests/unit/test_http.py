@@ -1,0 +1,85 @@
+"""HTTP behaviour every service shares, checked through the embedded app (all services on one port)."""
+
+import pytest
+from werkzeug.test import Client
+
+from services.embedded import build_embedded
+from shared.settings import load_settings
+
+
+@pytest.fixture(scope="module")
+def embedded(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("embedded")
+    embedded = build_embedded(load_settings({}, bus="memory", secret_key="k" * 40), data_dir)
+    yield embedded
+    embedded.shutdown()
+
+
+@pytest.fixture
+def client(embedded):
+    return Client(embedded.wsgi)
+
+
+def token(embedded, role, org="org-1"):
+    return {"Authorization": "Bearer " + embedded.containers["portal"].issuer.issue("u1", role, org)}
+
+
+@pytest.mark.parametrize("service", ["profiles", "vacancies", "credentials", "matching", "insights", "portal"])
+def test_every_service_reports_health_and_readiness(client, service):
+    assert client.get(f"/services/{service}/healthz").json == {"status": "ok", "service": service}
+    ready = client.get(f"/services/{service}/readyz")
+    assert ready.status_code == 200 and ready.json["checks"] == {"database": "ok", "bus": "ok"}
+
+
+def test_readiness_fails_when_the_bus_is_unreachable(embedded, client):
+    embedded.bus.fail_sends = True
+    try:
+        response = client.get("/services/matching/readyz")
+    finally:
+        embedded.bus.fail_sends = False
+    assert response.status_code == 503 and response.json["checks"]["bus"].startswith("failing")
+
+
+def test_missing_credentials_get_401_problem_json(client):
+    response = client.get("/api/v1/auth/whoami")
+    assert response.status_code == 401
+    assert response.mimetype == "application/problem+json"
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert response.json["title"] == "Unauthorized" and response.json["instance"] == "/api/v1/auth/whoami"
+
+
+def test_the_wrong_role_gets_403(embedded, client):
+    response = client.post("/api/v1/auth/api-keys", json={"role": "ministry", "org": "m", "label": "feed"},
+                           headers=token(embedded, "employer"))
+    assert response.status_code == 403 and response.mimetype == "application/problem+json"
+
+
+def test_invalid_fields_are_named_with_a_pointer_and_reason(embedded, client):
+    response = client.post("/api/v1/auth/api-keys", json={"role": "king", "label": ""},
+                           headers=token(embedded, "admin"))
+    assert response.status_code == 422
+    pointers = {e["pointer"]: e["reason"] for e in response.json["errors"]}
+    assert set(pointers) == {"/role", "/org", "/label"}
+    assert "Missing" in pointers["/org"]
+
+
+def test_a_machine_client_exchanges_its_api_key_for_a_token(embedded, client):
+    created = client.post("/api/v1/auth/api-keys", json={"role": "ministry", "org": "mtpe", "label": "feed"},
+                          headers=token(embedded, "admin"))
+    assert created.status_code == 201
+    api_key = created.json["api_key"]
+    issued = client.post("/api/v1/auth/token", json={"api_key": api_key})
+    assert issued.status_code == 200
+    me = client.get("/api/v1/auth/whoami", headers={"Authorization": f"Bearer {issued.json['access_token']}"})
+    assert me.json["role"] == "ministry" and me.json["org"] == "mtpe"
+    assert client.post("/api/v1/auth/token", json={"api_key": api_key + "x"}).status_code == 401
+
+
+def test_the_request_id_is_echoed_or_created(client):
+    assert client.get("/healthz", headers={"X-Request-ID": "abc-123"}).headers["X-Request-ID"] == "abc-123"
+    assert len(client.get("/healthz", headers={"X-Request-ID": "bad id; DROP"}).headers["X-Request-ID"]) == 32
+
+
+def test_unknown_paths_get_problem_json(client):
+    response = client.get("/api/v1/nowhere")
+    assert response.status_code == 404 and response.mimetype == "application/problem+json"

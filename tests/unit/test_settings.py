@@ -1,0 +1,39 @@
+import subprocess
+import sys
+
+import pytest
+
+from shared.settings import SettingsError, load_settings
+
+
+def test_reports_every_bad_or_missing_setting_at_once_by_name():
+    with pytest.raises(SettingsError) as err:
+        load_settings({"PUENTE_ENV": "production", "PUENTE_TOKEN_TTL_S": "soon",
+                       "PUENTE_KAFKA_BOOTSTRAP": "not a host", "PUENTE_DATABASE_URL": "mysql://x/y"})
+    problems = err.value.problems
+    assert set(problems) == {"PUENTE_TOKEN_TTL_S", "PUENTE_KAFKA_BOOTSTRAP", "PUENTE_DATABASE_URL",
+                             "PUENTE_SECRET_KEY"}
+    assert "integer" in problems["PUENTE_TOKEN_TTL_S"]
+    assert "host:port" in problems["PUENTE_KAFKA_BOOTSTRAP"]
+    assert "mysql" in problems["PUENTE_DATABASE_URL"]
+
+
+def test_kafka_bus_needs_a_bootstrap_address():
+    with pytest.raises(SettingsError) as err:
+        load_settings({"PUENTE_BUS": "kafka"})
+    assert "PUENTE_KAFKA_BOOTSTRAP" in err.value.problems
+
+
+def test_plain_postgresql_urls_use_psycopg3():
+    settings = load_settings({"PUENTE_BUS": "memory", "PUENTE_DATABASE_URL": "postgresql://u:p@db:5432/profiles"})
+    assert settings.database_url == "postgresql+psycopg://u:p@db:5432/profiles"
+
+
+def test_a_malformed_setting_stops_the_command_with_status_2_and_no_traceback(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "PUENTE_BUS": "kafka", "PUENTE_KAFKA_BOOTSTRAP": "nonsense",
+           "PUENTE_RELAY_BATCH": "0"}
+    proc = subprocess.run([sys.executable, "-m", "services.cli", "relay", "profiles"], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert "PUENTE_KAFKA_BOOTSTRAP" in proc.stderr and "PUENTE_RELAY_BATCH" in proc.stderr
+    assert "Traceback" not in proc.stderr
