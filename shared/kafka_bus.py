@@ -35,7 +35,7 @@ class KafkaBus:
             "enable_idempotence": True,
             # Bounded waits so an unreachable broker turns into a retryable error the outbox records.
             "max_block_ms": max_block_ms,
-            "request_timeout_ms": min(10000, delivery_timeout_ms),
+            "request_timeout_ms": min(10000, delivery_timeout_ms // 2),
             "delivery_timeout_ms": delivery_timeout_ms,
             "linger_ms": linger_ms,
             "compression_type": "lz4",

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select
+from sqlalchemy import Column, Integer, MetaData, String, Table, Text, func, insert, select
 
 from shared.db import transaction
 from shared.events import Event
 from shared.outbox import create_messaging_tables
 
 metadata = MetaData()
-notes = Table("notes", metadata, Column("id", Integer, primary_key=True), Column("body", String(200)))
+notes = Table("notes", metadata, Column("id", Integer, primary_key=True), Column("body", Text))
 # No unique constraint on purpose: a duplicated effect must show up as a second row.
 applied = Table("applied", metadata, Column("seq", Integer, primary_key=True, autoincrement=True),
                 Column("note_id", Integer, nullable=False), Column("event_id", String(64), nullable=False))
