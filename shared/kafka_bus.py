@@ -89,7 +89,7 @@ class KafkaBus:
         try:
             admin = KafkaAdminClient(bootstrap_servers=self.bootstrap.split(","), client_id=f"{self.client_id}-ping",
                                      request_timeout_ms=int(timeout_s * 1000),
-                                     api_version_auto_timeout_ms=int(timeout_s * 1000))
+                                     bootstrap_timeout_ms=int(timeout_s * 1000))
         except KafkaError as exc:
             raise PublishError(f"Kafka at {self.bootstrap} is unreachable: {exc}") from None
         admin.close()
