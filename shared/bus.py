@@ -64,8 +64,8 @@ class Subscription(Protocol):
 
     def poll(self, timeout_s: float, max_records: int = 500) -> list[Message]: ...
 
-    def commit(self, message: Message) -> None:
-        """Record that everything up to and including ``message`` in its partition is done."""
+    def commit(self, *messages: Message) -> None:
+        """Record that everything up to and including each message, in its partition, is done."""
 
     def close(self) -> None: ...
 
@@ -211,10 +211,11 @@ class _InMemorySubscription:
                 batch = self._pending(max_records)
             return batch
 
-    def commit(self, message: Message) -> None:
+    def commit(self, *messages: Message) -> None:
         with self._bus._cond:
-            key = (self._group, message.topic, message.partition)
-            self._bus._committed[key] = max(self._bus._committed[key], message.offset + 1)
+            for message in messages:
+                key = (self._group, message.topic, message.partition)
+                self._bus._committed[key] = max(self._bus._committed[key], message.offset + 1)
 
     def close(self) -> None:
         with self._bus._cond:

@@ -160,10 +160,14 @@ class KafkaSubscription:
                                    tuple((k, v) for k, v in (r.headers or []))))
         return out
 
-    def commit(self, message: Message) -> None:
-        """Commit the offset after ``message`` in its partition."""
-        self._consumer.commit({TopicPartition(message.topic, message.partition): OffsetAndMetadata(message.offset + 1,
-                                                                                                   "", -1)})
+    def commit(self, *messages: Message) -> None:
+        """Commit, in one request, the offset after the last of ``messages`` in each partition."""
+        offsets: dict[TopicPartition, int] = {}
+        for m in messages:
+            tp = TopicPartition(m.topic, m.partition)
+            offsets[tp] = max(offsets.get(tp, 0), m.offset + 1)
+        if offsets:
+            self._consumer.commit({tp: OffsetAndMetadata(offset, "", -1) for tp, offset in offsets.items()})
 
     def close(self) -> None:
         """Leave the group without committing anything more."""

@@ -35,16 +35,16 @@ class CrashingRelay(OutboxRelay):
 
 
 class CrashingConsumer(EventConsumer):
-    """Dies after the K-th effect is committed to the database, before its offset is committed."""
+    """Dies once K effects are committed to the database, before their offsets are committed."""
 
     def __init__(self, *args, crash_after: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.crash_after = crash_after
 
-    def _commit(self, message):
+    def _commit_offsets(self, messages):
         if self.crash_after and self.outcomes["done"] >= self.crash_after:
             os._exit(CONSUMER_CRASH)
-        super()._commit(message)
+        super()._commit_offsets(messages)
 
 
 def main(argv=None) -> int:
@@ -79,7 +79,7 @@ def main(argv=None) -> int:
         bus.subscribe(args.group, [args.topic]), group=args.group, handlers={NOTED: apply_note}, registry=registry,
         inbox=SqlInbox(sessions, args.group), dead_letters=bus.producer(), crash_after=args.crash_after)
     while applied_counts(engine)[1] < args.expect and time.monotonic() < deadline:
-        consumer.run_once(0.5)
+        consumer.run_once(0.5, max_records=10)  # small batches: the crash lands after exactly 30 effects
     # Commit what remains fetched-and-done before leaving cleanly.
     consumer.subscription.close()
     return 0 if applied_counts(engine)[1] >= args.expect else 1

@@ -69,7 +69,8 @@ def test_an_outbox_event_has_its_effect_exactly_once_across_crashed_relay_and_co
     crashed = harness("consume", "--db", consumer_url, "--bootstrap", kafka_bootstrap, "--topic", topic,
                       "--group", group, "--expect", "200", "--crash-after", "30")
     assert crashed.returncode == CONSUMER_CRASH, crashed.stderr
-    assert applied_counts(consumer_db) == (30, 30)
+    stored_before_crash, distinct = applied_counts(consumer_db)
+    assert stored_before_crash == distinct >= 30  # effects stored, their offsets never committed
     finished = harness("consume", "--db", consumer_url, "--bootstrap", kafka_bootstrap, "--topic", topic,
                        "--group", group, "--expect", "200")
     assert finished.returncode == 0, finished.stderr
