@@ -32,8 +32,8 @@ def test_plain_postgresql_urls_use_psycopg3():
 
 def test_a_malformed_setting_stops_the_command_with_status_2_and_no_traceback(tmp_path):
     root = Path(__file__).resolve().parents[2]
-    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(root), "PUENTE_BUS": "kafka", "PUENTE_KAFKA_BOOTSTRAP": "nonsense",
-           "PUENTE_RELAY_BATCH": "0"}
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(root), "PUENTE_BUS": "kafka",
+           "PUENTE_KAFKA_BOOTSTRAP": "nonsense", "PUENTE_RELAY_BATCH": "0"}
     proc = subprocess.run([sys.executable, "-m", "services.cli", "relay", "profiles"], env=env, cwd=tmp_path,
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2
