@@ -83,3 +83,29 @@ def test_the_request_id_is_echoed_or_created(client):
 def test_unknown_paths_get_problem_json(client):
     response = client.get("/api/v1/nowhere")
     assert response.status_code == 404 and response.mimetype == "application/problem+json"
+
+
+def test_the_request_id_travels_into_logs_and_into_the_events_a_request_causes(embedded, caplog):
+    import json
+    import logging
+
+    from shared.events import new_event
+    from shared.logs import _ContextFilter
+
+    from shared.service import base_app
+
+    app, _ = base_app(embedded.containers["profiles"])
+    seen = {}
+
+    @app.post("/probe")
+    def probe():
+        seen["event"] = new_event("org.puente.test.noted.v1", "/services/profiles", "n1", {"note_id": 1, "body": "b"})
+        logging.getLogger("probe").info("probing")
+        return {}
+
+    caplog.handler.addFilter(_ContextFilter("profiles"))
+    with caplog.at_level(logging.INFO, logger="probe"):
+        Client(app).post("/probe", headers={"X-Request-ID": "req-42"})
+    assert seen["event"].correlationid == "req-42"
+    assert json.loads(seen["event"].to_json())["correlationid"] == "req-42"
+    assert [r.request_id for r in caplog.records if r.name == "probe"] == ["req-42"]
