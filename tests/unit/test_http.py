@@ -91,7 +91,6 @@ def test_the_request_id_travels_into_logs_and_into_the_events_a_request_causes(e
 
     from shared.events import new_event
     from shared.logs import _ContextFilter
-
     from shared.service import base_app
 
     app, _ = base_app(embedded.containers["profiles"])
