@@ -15,10 +15,11 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
+from itertools import groupby
 from typing import Any, Protocol
 
-from sqlalchemy import insert, select, tuple_
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import text
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared.bus import Message, Producer, Record, Subscription
@@ -33,11 +34,8 @@ log = logging.getLogger(__name__)
 class InboxTransaction(Protocol):
     """One unit of work on the consumer's side: the effect and the inbox row commit together."""
 
-    def seen_many(self, events: Sequence[Event]) -> set[tuple[str, str]]:
-        """Return the (source, id) pairs among ``events`` that this group already processed."""
-
-    def mark_many(self, events: Sequence[Event]) -> None:
-        """Record the events as processed, in the same transaction as their effects."""
+    def claim(self, events: Sequence[Event]) -> list[Event]:
+        """Record ``events`` as processed in this transaction; return those not processed before."""
 
 
 class Inbox(Protocol):
@@ -50,6 +48,35 @@ Handler = Callable[[Event, Any], None]
 TombstoneHandler = Callable[[str, str, Any], None]
 
 
+def batch_handler(fn: Callable[[Sequence[Event], Any], None]) -> Callable:
+    """Mark a handler that takes a list of events of one type, so it can write or encode them in bulk.
+
+    It is called with each run of consecutive events of its type in a poll batch (so per-entity order
+    holds across types), and with a single event on the careful one-by-one path.
+    """
+    fn.takes_batches = True
+    return fn
+
+
+def _call(handler, events: Sequence[Event], tx) -> None:
+    if getattr(handler, "takes_batches", False):
+        with correlation(events[0].correlationid):
+            handler(events, tx)
+        return
+    for event in events:
+        with correlation(event.correlationid):
+            handler(event, tx)
+
+
+_PG_CLAIM = text("""
+    INSERT INTO inbox (consumer_group, source, event_id, event_type, processed_at)
+    SELECT :group, s, i, t, now()
+    FROM unnest(CAST(:sources AS varchar[]), CAST(:ids AS varchar[]), CAST(:types AS varchar[])) AS u(s, i, t)
+    ON CONFLICT DO NOTHING
+    RETURNING source, event_id
+""")
+
+
 @dataclass
 class SqlInboxTransaction:
     """An inbox transaction on a SQLAlchemy session; handlers write their effect through ``session``."""
@@ -57,22 +84,29 @@ class SqlInboxTransaction:
     session: Session
     group: str
 
-    def seen_many(self, events: Sequence[Event]) -> set[tuple[str, str]]:
-        """Return the (source, id) pairs among ``events`` that this group already processed."""
-        if not events:
-            return set()
-        pairs = tuple_(inbox_table.c.source, inbox_table.c.event_id)
-        q = select(inbox_table.c.source, inbox_table.c.event_id).where(
-            inbox_table.c.consumer_group == self.group, pairs.in_([(e.source, e.id) for e in events]))
-        return {(source, event_id) for source, event_id in self.session.execute(q)}
+    def claim(self, events: Sequence[Event]) -> list[Event]:
+        """Insert inbox rows, skipping those that exist; return the events whose rows are new.
 
-    def mark_many(self, events: Sequence[Event]) -> None:
-        """Record the events as processed, in the same transaction as their effects."""
-        if events:
+        One ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` for the whole batch: a concurrent member of
+        the group that claims the same event waits for this transaction and then gets nothing back.
+        """
+        unique = {(e.source, e.id): e for e in events}
+        if not unique:
+            return []
+        if self.session.get_bind().dialect.name == "postgresql":
+            # Three array parameters instead of one parameter per column and row: binding thousands of
+            # scalars was the costliest part of a batch.
+            rows = self.session.execute(_PG_CLAIM, {
+                "group": self.group, "sources": [s for s, _ in unique], "ids": [i for _, i in unique],
+                "types": [e.type for e in unique.values()]})
+        else:
             now = utcnow()
-            self.session.execute(insert(inbox_table), [
+            stmt = (sqlite_insert(inbox_table).on_conflict_do_nothing()
+                    .returning(inbox_table.c.source, inbox_table.c.event_id))
+            rows = self.session.execute(stmt, [
                 {"consumer_group": self.group, "source": e.source, "event_id": e.id, "event_type": e.type,
-                 "processed_at": now} for e in events])
+                 "processed_at": now} for e in unique.values()])
+        return [unique[(source, event_id)] for source, event_id in rows]
 
 
 class SqlInbox:
@@ -95,13 +129,14 @@ class InMemoryInboxTransaction:
     processed: set
     state: dict
 
-    def seen_many(self, events: Sequence[Event]) -> set[tuple[str, str]]:
-        """Return the (source, id) pairs already processed."""
-        return {(e.source, e.id) for e in events} & self.processed
-
-    def mark_many(self, events: Sequence[Event]) -> None:
-        """Record the events as processed."""
-        self.processed.update((e.source, e.id) for e in events)
+    def claim(self, events: Sequence[Event]) -> list[Event]:
+        """Record the events as processed; return those that were not."""
+        fresh = []
+        for event in events:
+            if (event.source, event.id) not in self.processed:
+                self.processed.add((event.source, event.id))
+                fresh.append(event)
+        return fresh
 
 
 @dataclass
@@ -169,25 +204,17 @@ class EventConsumer:
         outcomes: Counter[str] = Counter()
         try:
             with self.inbox.transaction() as tx:
-                seen = tx.seen_many([e for e in events if e.type in self.handlers])
-                fresh = []
-                for event in events:
-                    handler = self.handlers.get(event.type)
-                    if handler is None:
-                        outcomes["ignored"] += 1
-                    elif (event.source, event.id) in seen:
-                        outcomes["duplicate"] += 1
-                    else:
-                        seen.add((event.source, event.id))
-                        with correlation(event.correlationid):
-                            handler(event, tx)
-                        fresh.append(event)
-                        outcomes["done"] += 1
-                tx.mark_many(fresh)
+                handled = [e for e in events if e.type in self.handlers]
+                outcomes["ignored"] = len(events) - len(handled)
+                fresh = tx.claim(handled)
+                outcomes["duplicate"] = len(handled) - len(fresh)
+                for event_type, run in groupby(fresh, key=lambda e: e.type):
+                    _call(self.handlers[event_type], list(run), tx)
+                outcomes["done"] = len(fresh)
         except Exception as exc:  # noqa: BLE001 - the careful path below sorts it out
             log.info("a batch of %d fell back to one-by-one processing: %s", len(messages), exc)
             return False
-        self.outcomes.update(outcomes)
+        self.outcomes.update(+outcomes)  # unary plus drops the zero counts
         return True
 
     def _process(self, message: Message) -> str:
@@ -204,18 +231,11 @@ class EventConsumer:
             return "ignored"  # an event type this group does not care about
         for attempt in range(1, self.max_attempts + 1):
             try:
-                with correlation(event.correlationid), self.inbox.transaction() as tx:
-                    if tx.seen_many([event]):
-                        return "duplicate"
-                    handler(event, tx)
-                    tx.mark_many([event])
-                return "done"
-            except IntegrityError:
-                # Another member of the group stored the same event first: it is done.
                 with self.inbox.transaction() as tx:
-                    if tx.seen_many([event]):
+                    if not tx.claim([event]):
                         return "duplicate"
-                error: Exception = RuntimeError("integrity error")
+                    _call(handler, [event], tx)
+                return "done"
             except Exception as exc:  # noqa: BLE001 - any handler failure counts as an attempt
                 error = exc
             log.warning("handler for %s failed (attempt %d/%d): %s", event.type, attempt, self.max_attempts, error)

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import fastjsonschema
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
@@ -139,6 +140,7 @@ class SchemaRegistry:
 
     def __init__(self, directories: Iterable[Path]):
         self._validators: dict[str, Draft202012Validator] = {}
+        self._fast: dict[str, object] = {}
         for directory in directories:
             for path in sorted(Path(directory).glob("org.puente.*.json")):
                 event_type = path.name.removesuffix(".json")
@@ -148,6 +150,8 @@ class SchemaRegistry:
                 except SchemaError as exc:
                     raise ValueError(f"{path}: invalid JSON Schema: {exc.message}") from None
                 self._validators[event_type] = Draft202012Validator(schema)
+                # Compiled to Python code: ~10x faster on the hot path; jsonschema explains failures.
+                self._fast[event_type] = fastjsonschema.compile(schema)
 
     @classmethod
     def from_contracts(cls, contracts_dir: Path, *extra: Path) -> SchemaRegistry:
@@ -164,6 +168,11 @@ class SchemaRegistry:
         validator = self._validators.get(event.type)
         if validator is None:
             raise SchemaViolation(event.type, [{"pointer": "", "reason": "no schema is registered for this type"}])
+        try:
+            self._fast[event.type](event.data)
+            return
+        except fastjsonschema.JsonSchemaException:
+            pass
         errors = sorted(validator.iter_errors(dict(event.data)), key=lambda e: list(e.absolute_path))
         if errors:
             raise SchemaViolation(

@@ -32,6 +32,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
     update,
 )
 from sqlalchemy.orm import Session, sessionmaker
@@ -145,13 +146,21 @@ class Outbox:
         ))
 
 
+_PG_MARK_PUBLISHED = text("UPDATE outbox SET published_at = :at WHERE id = ANY(:ids)")
+
+
 @dataclass
 class _SqlBatch:
     session: Session
     rows: list[PendingRow]
 
     def mark_published(self, ids: Sequence[int], at: datetime) -> None:
-        if ids:
+        if not ids:
+            return
+        if self.session.get_bind().dialect.name == "postgresql":
+            # One array parameter rather than one per row: binding was most of this statement's cost.
+            self.session.execute(_PG_MARK_PUBLISHED, {"at": at, "ids": list(ids)})
+        else:
             self.session.execute(update(outbox_table).where(outbox_table.c.id.in_(ids)).values(published_at=at))
 
     def mark_failed(self, row_id: int, error: str, next_attempt_at: datetime) -> None:

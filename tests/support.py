@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text, func, insert, select
 
+from shared.consumer import batch_handler
 from shared.db import transaction
 from shared.events import Event
 from shared.outbox import create_messaging_tables
@@ -13,6 +14,7 @@ notes = Table("notes", metadata, Column("id", Integer, primary_key=True), Column
 # No unique constraint on purpose: a duplicated effect must show up as a second row.
 applied = Table("applied", metadata, Column("seq", Integer, primary_key=True, autoincrement=True),
                 Column("note_id", Integer, nullable=False), Column("event_id", String(64), nullable=False))
+
 
 NOTED = "org.puente.test.noted.v1"
 SOURCE = "/services/testnotes"
@@ -36,14 +38,21 @@ def write_note(sessions, outbox, topic: str, note_id: int, body: str = "hello", 
         outbox.add(session, topic, noted(note_id, body, **extra))
 
 
-def apply_note(event: Event, tx) -> None:
-    """The consumer's effect: record that the note was applied (fails on request)."""
-    if event.data.get("fail"):
-        raise RuntimeError(f"note {event.data['note_id']} asked to fail")
+@batch_handler
+def apply_notes(events: list[Event], tx) -> None:
+    """The consumer's effect: record, in one statement, that the notes were applied (fails on request)."""
+    for event in events:
+        if event.data.get("fail"):
+            raise RuntimeError(f"note {event.data['note_id']} asked to fail")
     if hasattr(tx, "session"):
-        tx.session.execute(insert(applied).values(note_id=event.data["note_id"], event_id=event.id))
+        tx.session.execute(insert(applied), [{"note_id": e.data["note_id"], "event_id": e.id} for e in events])
     else:
-        tx.state.setdefault("applied", []).append(event.data["note_id"])
+        tx.state.setdefault("applied", []).extend(e.data["note_id"] for e in events)
+
+
+def apply_note(event: Event, tx) -> None:
+    """The consumer's effect for one event, written as a plain per-event handler."""
+    apply_notes([event], tx)
 
 
 def applied_counts(engine) -> tuple[int, int]:

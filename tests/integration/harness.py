@@ -16,7 +16,7 @@ from shared.db import make_engine, session_factory
 from shared.kafka_bus import KafkaBus
 from shared.outbox import OutboxRelay, SqlOutboxStore
 from tests.conftest import ROOT, TEST_SCHEMAS
-from tests.support import NOTED, applied_counts, apply_note
+from tests.support import NOTED, applied_counts, apply_notes
 
 RELAY_CRASH, CONSUMER_CRASH = 17, 18
 
@@ -76,7 +76,7 @@ def main(argv=None) -> int:
 
     registry = SchemaRegistry([ROOT / "contracts" / "schemas", TEST_SCHEMAS])
     consumer = CrashingConsumer(
-        bus.subscribe(args.group, [args.topic]), group=args.group, handlers={NOTED: apply_note}, registry=registry,
+        bus.subscribe(args.group, [args.topic]), group=args.group, handlers={NOTED: apply_notes}, registry=registry,
         inbox=SqlInbox(sessions, args.group), dead_letters=bus.producer(), crash_after=args.crash_after)
     while applied_counts(engine)[1] < args.expect and time.monotonic() < deadline:
         consumer.run_once(0.5, max_records=10)  # small batches: the crash lands after exactly 30 effects

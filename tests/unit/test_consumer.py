@@ -102,3 +102,26 @@ def test_events_of_types_the_group_does_not_handle_are_skipped(bus, registry):
                              inbox=InMemoryInbox(), dead_letters=bus.producer())
     consumer.run_once(0)
     assert consumer.outcomes == {"ignored": 1}
+
+
+def test_a_batch_handler_gets_runs_of_its_type_in_log_order(bus, registry):
+    from shared.consumer import batch_handler
+    from shared.events import Event
+
+    calls = []
+
+    @batch_handler
+    def record(events, tx):
+        calls.append([e.subject for e in events])
+
+    other = "org.puente.test.other.v1"
+    registry._validators[other] = registry._validators[NOTED]
+    registry._fast[other] = registry._fast[NOTED]
+    events = [noted(1), noted(2), Event(type=other, source="/services/x", subject="x", data={"note_id": 9, "body": ""}),
+              noted(3)]
+    send(bus, *(e.to_json() for e in events))
+    consumer = EventConsumer(bus.subscribe("notes-group", ["notes"]), group="notes-group",
+                             handlers={NOTED: record, other: record}, registry=registry, inbox=InMemoryInbox(),
+                             dead_letters=bus.producer())
+    consumer.run_once(0)
+    assert calls == [["note-1", "note-2"], ["x"], ["note-3"]]
