@@ -219,7 +219,8 @@ def main() -> int:
           f"{args.repeat}; PostgreSQL outbox and inbox; sender in its own process)")
     print(f"{'':34}{'bare kafka-python':>20}{'Puente':>12}{'ratio':>8}")
     print(f"{'throughput, events/s':34}{b:>20.0f}{q:>12.0f}{q / b:>8.2f}   target ratio >= 0.50")
-    print(f"{'  runs':34}{' '.join(f'{x:.0f}' for x in bare_tp):>20}{' '.join(f'{x:.0f}' for x in puente_tp):>24}")
+    print(f"  runs, bare:   {', '.join(f'{x:.0f}' for x in bare_tp)}")
+    print(f"  runs, Puente: {', '.join(f'{x:.0f}' for x in puente_tp)}")
     print(f"latency at {args.rate:.0f} events/s for {args.seconds:.0f} s ({n_lat} events), ms:")
     for label, q_ in (("p50", 0.50), ("p95", 0.95), ("p99", 0.99)):
         print(f"{'  ' + label:34}{percentile(bare_lat, q_):>20.1f}{percentile(puente_lat, q_):>12.1f}"
