@@ -25,9 +25,3 @@ def served_openapi(service_name: str, settings: Settings) -> dict:
         container.engine.dispose()
     return document
 
-
-def openapi_documents(settings: Settings) -> dict[str, dict]:
-    """Return every service's OpenAPI document, by service name."""
-    from shared.settings import SERVICES
-
-    return {name: served_openapi(name, settings) for name in SERVICES}
