@@ -52,9 +52,10 @@ def main() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--data-dir", default="var/embedded", show_default=True, type=click.Path(path_type=Path))
-def up(host: str, port: int, data_dir: Path) -> None:
+@click.option("--demo/--no-demo", default=True, show_default=True, help="Load the demo organisations and data.")
+def up(host: str, port: int, data_dir: Path, demo: bool) -> None:
     """Run every service in one process: SQLite files, in-process bus, one HTTP port."""
-    from services.embedded import build_embedded
+    from services.embedded import build_embedded, load_demo_data
     from shared.gunicorn import run_gunicorn
 
     settings = _settings(bus="memory")
@@ -67,6 +68,9 @@ def up(host: str, port: int, data_dir: Path) -> None:
         except StartupError as exc:
             _fail_startup(exc)
         embedded.start_background()
+        if demo:
+            created = load_demo_data(embedded)
+            click.echo(f"demo data: {created or 'none yet'}", err=True)
         holder["embedded"] = embedded
         return embedded.wsgi
 

@@ -78,6 +78,15 @@ class Embedded:
             container.engine.dispose()
 
 
+def load_demo_data(embedded: Embedded) -> dict[str, int]:
+    """Load each service's demo data (idempotent); return rows created per service."""
+    created = {}
+    for service in all_services():
+        if service.demo is not None:
+            created[service.name] = service.demo(embedded.containers[service.name])
+    return created
+
+
 def build_embedded(settings: Settings, data_dir: Path) -> Embedded:
     """Build every service on SQLite files in ``data_dir`` and one in-process bus."""
     bus = InMemoryBus()

@@ -66,6 +66,7 @@ class ServiceDefinition:
     on_tombstone: Callable[[Container], TombstoneHandler | None] = lambda c: None
     owns_api_keys: bool = False
     paths: tuple[str, ...] = ()  # URL prefixes it answers when every service shares one port
+    demo: Callable[[Container], int] | None = None  # loads demo data if absent; returns rows created
 
     @property
     def url_prefixes(self) -> tuple[str, ...]:
