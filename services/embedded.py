@@ -96,6 +96,8 @@ def build_embedded(settings: Settings, data_dir: Path) -> Embedded:
         containers[service.name] = container
         apps[service.name] = service.create_app(container)
     ensure_topics(containers["portal"])
+    # In one process the portal calls the other services' apps directly instead of over the network.
+    containers["portal"].extras["local_apps"] = apps
     routes = {prefix: apps[s.name] for s in all_services() for prefix in s.url_prefixes}
     return Embedded(containers, PathRouter(apps["portal"], routes, apps), bus)
 
