@@ -258,6 +258,18 @@ def kafka_stop(state_dir: Path) -> None:
     stop_detached(state_dir)
 
 
+@kafka.command("status")
+@click.option("--state-dir", default=DEFAULT_STATE / "kafka", show_default=True, type=click.Path(path_type=Path))
+def kafka_status(state_dir: Path) -> None:
+    """Print the background broker's state; exit 3 when it is not running."""
+    from shared.infra.kafka_broker import status_detached
+
+    state = status_detached(state_dir)
+    click.echo(json.dumps(state, indent=2))
+    if not state.get("running"):
+        raise SystemExit(3)
+
+
 @main.group()
 def postgres() -> None:
     """A local throwaway PostgreSQL cluster."""
@@ -282,6 +294,19 @@ def postgres_stop(state_dir: Path) -> None:
     from shared.infra.postgres import stop_detached
 
     stop_detached(state_dir)
+
+
+@postgres.command("status")
+@click.option("--state-dir", default=DEFAULT_STATE / "postgres", show_default=True,
+              type=click.Path(path_type=Path))
+def postgres_status(state_dir: Path) -> None:
+    """Print the background cluster's state; exit 3 when it is not running."""
+    from shared.infra.postgres import status_detached
+
+    state = status_detached(state_dir)
+    click.echo(json.dumps(state, indent=2))
+    if not state.get("running"):
+        raise SystemExit(3)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -98,3 +98,19 @@ def test_a_service_a_relay_and_a_consumer_run_as_processes_and_stop_on_sigterm(e
     assert stop(consumer) == 0
     # The processes created Puente's topics with their settings, nobody else did.
     assert topic_records(kafka_bootstrap, "profiles") is not None
+
+
+def test_puente_up_serves_every_service_on_one_port_and_stops_on_sigterm(tmp_path):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PUENTE_")}
+    env["PYTHONPATH"] = str(ROOT)
+    proc = start("up", "--port", str(port), "--data-dir", str(tmp_path / "embedded"), env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(f"{base}/readyz", proc, timeout_s=120)
+        for service in ("profiles", "vacancies", "credentials", "matching", "insights", "portal"):
+            status, body = http("GET", f"{base}/services/{service}/readyz")
+            assert (status, body["checks"]) == (200, {"database": "ok", "bus": "ok"}), service
+    finally:
+        assert stop(proc) == 0
+    assert (tmp_path / "embedded" / "profiles.db").exists()
