@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import sys
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -239,6 +241,35 @@ def kafka() -> None:
     """A local single-node Kafka broker (KRaft) from Maven Central jars."""
 
 
+@contextmanager
+def _infra_errors():
+    from shared.infra.kafka_broker import KafkaBrokerError
+    from shared.infra.postgres import PostgresClusterError
+
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(message)s")
+    logging.getLogger("kafka").setLevel(logging.CRITICAL)  # refused connections while a broker boots
+    try:
+        yield
+    except (KafkaBrokerError, PostgresClusterError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise SystemExit(1) from None
+
+
+def _print_status(state: dict) -> None:
+    click.echo(json.dumps(state, indent=2))
+    if not state.get("running"):
+        raise SystemExit(3)
+
+
+@kafka.command("fetch")
+def kafka_fetch() -> None:
+    """Download the broker's jars from Maven Central into the cache (once) and print the folder."""
+    from shared.infra.kafka_broker import fetch_jars
+
+    with _infra_errors():
+        click.echo(fetch_jars())
+
+
 @kafka.command("start")
 @click.option("--state-dir", default=DEFAULT_STATE / "kafka", show_default=True, type=click.Path(path_type=Path))
 @click.option("--port", type=int, default=None)
@@ -246,7 +277,8 @@ def kafka_start(state_dir: Path, port: int | None) -> None:
     """Start the broker in the background and print its bootstrap address."""
     from shared.infra.kafka_broker import start_detached
 
-    click.echo(start_detached(state_dir, port=port))
+    with _infra_errors():
+        click.echo(start_detached(state_dir, port=port))
 
 
 @kafka.command("stop")
@@ -255,7 +287,8 @@ def kafka_stop(state_dir: Path) -> None:
     """Stop the background broker."""
     from shared.infra.kafka_broker import stop_detached
 
-    stop_detached(state_dir)
+    with _infra_errors():
+        stop_detached(state_dir)
 
 
 @kafka.command("status")
@@ -264,10 +297,8 @@ def kafka_status(state_dir: Path) -> None:
     """Print the background broker's state; exit 3 when it is not running."""
     from shared.infra.kafka_broker import status_detached
 
-    state = status_detached(state_dir)
-    click.echo(json.dumps(state, indent=2))
-    if not state.get("running"):
-        raise SystemExit(3)
+    with _infra_errors():
+        _print_status(status_detached(state_dir))
 
 
 @main.group()
@@ -283,7 +314,8 @@ def postgres_start(state_dir: Path, port: int | None) -> None:
     """Start the cluster in the background and print its URL."""
     from shared.infra.postgres import start_detached
 
-    click.echo(start_detached(state_dir, port=port))
+    with _infra_errors():
+        click.echo(start_detached(state_dir, port=port))
 
 
 @postgres.command("stop")
@@ -293,7 +325,8 @@ def postgres_stop(state_dir: Path) -> None:
     """Stop the background cluster."""
     from shared.infra.postgres import stop_detached
 
-    stop_detached(state_dir)
+    with _infra_errors():
+        stop_detached(state_dir)
 
 
 @postgres.command("status")
@@ -303,10 +336,8 @@ def postgres_status(state_dir: Path) -> None:
     """Print the background cluster's state; exit 3 when it is not running."""
     from shared.infra.postgres import status_detached
 
-    state = status_detached(state_dir)
-    click.echo(json.dumps(state, indent=2))
-    if not state.get("running"):
-        raise SystemExit(3)
+    with _infra_errors():
+        _print_status(status_detached(state_dir))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -15,15 +15,14 @@ Layout inside ``workdir``::
 
 Scripts use the detached mode, whose broker outlives the Python process::
 
-    python -m shared.infra.kafka_broker fetch
-    python -m shared.infra.kafka_broker start --state-dir .puente/kafka [--port N]   # last line: bootstrap
-    python -m shared.infra.kafka_broker status --state-dir .puente/kafka
-    python -m shared.infra.kafka_broker stop --state-dir .puente/kafka
+    puente kafka fetch
+    puente kafka start --state-dir .puente/kafka [--port N]   # last line: bootstrap
+    puente kafka status --state-dir .puente/kafka
+    puente kafka stop --state-dir .puente/kafka
 """
 
 from __future__ import annotations
 
-import argparse
 import atexit
 import base64
 import contextlib
@@ -37,7 +36,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -741,49 +739,3 @@ def status_detached(state_dir: Path) -> dict[str, Any]:
         "log_path": str(broker.log_path),
     }
 
-
-def main(argv: list[str] | None = None) -> int:
-    """Run the fetch/start/stop/status command line."""
-    parser = argparse.ArgumentParser(prog="python -m shared.infra.kafka_broker", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True)
-    fetch = commands.add_parser("fetch", help="download the broker jars into the cache and print libs/")
-    fetch.add_argument("--kafka-version", default=DEFAULT_VERSION, help=f"default {DEFAULT_VERSION}")
-    fetch.add_argument("--cache-dir", type=Path, default=None, help="default $PUENTE_CACHE or ~/.cache/puente")
-    for name, help_text in (
-        ("start", "start a detached broker and print its bootstrap address on the last line"),
-        ("stop", "stop the detached broker"),
-        ("status", "print the broker's state as JSON; exit 0 if running, 3 if not"),
-    ):
-        sub = commands.add_parser(name, help=help_text)
-        sub.add_argument("--state-dir", type=Path, required=True, help="work directory of the broker")
-        if name == "start":
-            sub.add_argument("--port", type=int, default=None, help="client port (default: a free one, then kept)")
-            sub.add_argument("--timeout", type=float, default=120, help="seconds to wait for readiness")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(message)s")
-    # kafka-python logs every refused connection while the broker boots; that is expected.
-    logging.getLogger("kafka").setLevel(logging.CRITICAL)
-
-    try:
-        if args.command == "fetch":
-            print(fetch_jars(args.kafka_version, args.cache_dir), flush=True)
-        elif args.command == "start":
-            started = time.monotonic()
-            bootstrap = start_detached(args.state_dir, port=args.port, timeout=args.timeout)
-            print(f"Kafka ready on {bootstrap} after {time.monotonic() - started:.1f}s", file=sys.stderr)
-            print(bootstrap, flush=True)
-        elif args.command == "stop":
-            stop_detached(args.state_dir)
-            print(f"stopped {args.state_dir}", file=sys.stderr)
-        else:
-            state = status_detached(args.state_dir)
-            print(json.dumps(state, indent=2))
-            return 0 if state["running"] else 3
-    except KafkaBrokerError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

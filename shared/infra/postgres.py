@@ -17,14 +17,13 @@ world-execute bit (``o+x``: enter only, never list or read).  That is the case f
 
 Scripts use the detached mode, whose server outlives the Python process::
 
-    python -m shared.infra.postgres start --state-dir .puente/pg [--port N]   # last line: URL
-    python -m shared.infra.postgres status --state-dir .puente/pg
-    python -m shared.infra.postgres stop --state-dir .puente/pg
+    puente postgres start --state-dir .puente/pg [--port N]   # last line: URL
+    puente postgres status --state-dir .puente/pg
+    puente postgres stop --state-dir .puente/pg
 """
 
 from __future__ import annotations
 
-import argparse
 import atexit
 import contextlib
 import json
@@ -37,7 +36,6 @@ import shutil
 import socket
 import stat
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -319,7 +317,7 @@ class PostgresCluster:
         try:
             # cwd "/": the postgres user may not be allowed into our working directory.
             # stdin/stdout are never inherited by the server because pg_ctl -l redirects them,
-            # so `URL=$(python -m shared.infra.postgres start ...)` does not hang.
+            # so `URL=$(puente postgres start ...)` does not hang.
             return subprocess.run(
                 argv,
                 cwd="/",
@@ -571,38 +569,3 @@ def status_detached(state_dir: Path) -> dict[str, Any]:
         "url": cluster.url() if port is not None else None,
     }
 
-
-def main(argv: list[str] | None = None) -> int:
-    """Run the start/stop/status command line."""
-    parser = argparse.ArgumentParser(prog="python -m shared.infra.postgres", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True)
-    for name, help_text in (
-        ("start", "start a detached cluster and print its URL on the last line"),
-        ("stop", "stop the detached cluster"),
-        ("status", "print the cluster's state as JSON; exit 0 if running, 3 if not"),
-    ):
-        sub = commands.add_parser(name, help=help_text)
-        sub.add_argument("--state-dir", type=Path, required=True, help="work directory of the cluster")
-        if name == "start":
-            sub.add_argument("--port", type=int, default=None, help="port to listen on (default: a free one)")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(message)s")
-
-    try:
-        if args.command == "start":
-            print(start_detached(args.state_dir, port=args.port), flush=True)
-        elif args.command == "stop":
-            stop_detached(args.state_dir)
-            print(f"stopped {args.state_dir}", file=sys.stderr)
-        else:
-            state = status_detached(args.state_dir)
-            print(json.dumps(state, indent=2))
-            return 0 if state["running"] else 3
-    except PostgresClusterError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

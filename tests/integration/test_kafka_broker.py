@@ -132,7 +132,7 @@ def test_detached_broker_outlives_its_starter(tmp_path: Path) -> None:
     state_dir = tmp_path / "detached"
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "shared.infra.kafka_broker", "start", "--state-dir", str(state_dir)],
+            [sys.executable, "-m", "services.cli", "kafka", "start", "--state-dir", str(state_dir)],
             cwd=REPO_ROOT,
             capture_output=True,
             text=True,
@@ -151,7 +151,7 @@ def test_detached_broker_outlives_its_starter(tmp_path: Path) -> None:
             admin.close()
 
         status = subprocess.run(
-            [sys.executable, "-m", "shared.infra.kafka_broker", "status", "--state-dir", str(state_dir)],
+            [sys.executable, "-m", "services.cli", "kafka", "status", "--state-dir", str(state_dir)],
             cwd=REPO_ROOT,
             capture_output=True,
             text=True,

@@ -69,7 +69,7 @@ def test_detached_cluster_outlives_its_starter(tmp_path: Path) -> None:
     state_dir = tmp_path / "detached"
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "shared.infra.postgres", "start", "--state-dir", str(state_dir)],
+            [sys.executable, "-m", "services.cli", "postgres", "start", "--state-dir", str(state_dir)],
             cwd=REPO_ROOT,
             capture_output=True,
             text=True,
@@ -90,7 +90,7 @@ def test_detached_cluster_outlives_its_starter(tmp_path: Path) -> None:
             engine.dispose()
 
         status = subprocess.run(
-            [sys.executable, "-m", "shared.infra.postgres", "status", "--state-dir", str(state_dir)],
+            [sys.executable, "-m", "services.cli", "postgres", "status", "--state-dir", str(state_dir)],
             cwd=REPO_ROOT,
             capture_output=True,
             text=True,
