@@ -1,0 +1,1 @@
+"""Adapters of the credentials service: SQL store and its in-memory fake."""

@@ -1,0 +1,131 @@
+"""The credentials table and the SQL unit of work that writes changes and outbox rows in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import UTC, datetime
+
+from sqlalchemy import JSON, Column, DateTime, Index, Integer, MetaData, String, Table, and_, or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.credentials.domain.assessment import Assessment, Step
+from services.credentials.domain.model import Credential, Evidence, StatusChange
+from services.credentials.domain.rules import Source
+from shared.events import Event
+from shared.outbox import Outbox
+
+TOPIC = "credentials"
+metadata = MetaData()
+credentials_table = Table(
+    "credentials", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("profile_id", String(36), nullable=False),
+    Column("org", String(64), nullable=False),
+    Column("declared_at", DateTime(timezone=True), nullable=False),
+    Column("workflow_status", String(20), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("body", JSON, nullable=False),  # the declaration, evidence, latest assessment and history
+    Index("ix_credentials_owner", "org", "profile_id", "declared_at", "id"),
+)
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)  # SQLite drops the zone
+
+
+def to_row(c: Credential) -> dict:
+    """Return the table row of a credential."""
+    body = {
+        "title": c.title, "level": c.level, "orientation": c.orientation, "field": c.field, "country": c.country,
+        "institution": c.institution, "year": c.year, "documents": list(c.documents),
+        "evidence": asdict(c.evidence), "accreditations": list(c.accreditations),
+        "history": [{**asdict(h), "at": h.at.isoformat()} for h in c.history],
+        "assessment": asdict(c.assessment) if c.assessment else None,
+    }
+    return {"id": c.id, "profile_id": c.profile_id, "org": c.org, "declared_at": c.declared_at,
+            "workflow_status": c.workflow_status, "version": c.version, "body": body}
+
+
+def from_row(row) -> Credential:
+    """Rebuild a credential from its table row."""
+    b = row["body"]
+    a = b["assessment"]
+    assessment = None
+    if a:
+        assessment = Assessment(**{
+            **a, "weeks": tuple(a["weeks"]) if a["weeks"] else None,
+            "occupations_now": tuple(a["occupations_now"]),
+            "occupations_after_recognition": tuple(a["occupations_after_recognition"]),
+            "occupations_later": tuple(a["occupations_later"]),
+            "steps": tuple(Step(**s) for s in a["steps"]), "sources": tuple(Source(**s) for s in a["sources"])})
+    ev = b["evidence"]
+    return Credential(
+        id=row["id"], profile_id=row["profile_id"], org=row["org"], title=b["title"], level=b["level"],
+        orientation=b["orientation"], field=b["field"], country=b["country"], institution=b["institution"],
+        year=b["year"], documents=tuple(b["documents"]),
+        evidence=Evidence(**{**ev, "partial_documents": tuple(ev["partial_documents"])}),
+        accreditations=tuple(b["accreditations"]), workflow_status=row["workflow_status"],
+        history=tuple(StatusChange(**{**h, "at": datetime.fromisoformat(h["at"])}) for h in b["history"]),
+        assessment=assessment, version=row["version"], declared_at=_aware(row["declared_at"]))
+
+
+class SqlCredentials:
+    """Credentials in the service's own database, inside the caller's session."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def get(self, credential_id: str) -> Credential | None:
+        """Return a credential by id, locking its row where the database can."""
+        row = self.session.execute(select(credentials_table).where(credentials_table.c.id == credential_id)
+                                   .with_for_update()).mappings().first()
+        return from_row(row) if row else None
+
+    def add(self, credential: Credential) -> None:
+        """Insert a new credential."""
+        self.session.execute(credentials_table.insert().values(**to_row(credential)))
+
+    def save(self, credential: Credential) -> None:
+        """Update a credential whose previous version is the stored one."""
+        row = to_row(credential)
+        result = self.session.execute(update(credentials_table).where(and_(
+            credentials_table.c.id == credential.id, credentials_table.c.version == credential.version - 1))
+            .values(workflow_status=row["workflow_status"], version=row["version"], body=row["body"]))
+        if result.rowcount != 1:
+            raise RuntimeError(f"credential {credential.id} changed under this transaction")
+
+    def list_for_profile(self, org, profile_id, after, limit) -> list[Credential]:
+        """Return a person's credentials held by ``org`` after the cursor, oldest first."""
+        t = credentials_table
+        query = select(t).where(t.c.org == org, t.c.profile_id == profile_id)
+        if after:
+            at = datetime.fromisoformat(after[0])
+            query = query.where(or_(t.c.declared_at > at, and_(t.c.declared_at == at, t.c.id > after[1])))
+        rows = self.session.execute(query.order_by(t.c.declared_at, t.c.id).limit(limit)).mappings()
+        return [from_row(r) for r in rows]
+
+
+class SqlUnitOfWork:
+    """One database transaction holding the credential changes and their outbox rows."""
+
+    def __init__(self, sessions: sessionmaker[Session], outbox: Outbox, topic: str = TOPIC):
+        self.sessions, self.outbox, self.topic = sessions, outbox, topic
+
+    def __enter__(self):
+        self.session = self.sessions()
+        self.session.begin()
+        self.credentials = SqlCredentials(self.session)
+        return self
+
+    def publish(self, event: Event) -> None:
+        """Write the event to the outbox in this transaction (validated against its schema)."""
+        self.outbox.add(self.session, self.topic, event)
+
+    def __exit__(self, exc_type, *_):
+        try:
+            if exc_type is None:
+                self.session.commit()
+            else:
+                self.session.rollback()
+        finally:
+            self.session.close()
