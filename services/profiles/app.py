@@ -1,11 +1,40 @@
-"""The profiles service's HTTP app: migrant skill profiles."""
+"""The profiles service's composition root: its HTTP app wired to SQL, the outbox and the taxonomy."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
 
 from flask import Flask
 
+from services.profiles.adapters.sql import SqlUnitOfWork
+from services.profiles.adapters.taxonomy import TaxonomyCodeBook, TaxonomyNormalizer
+from services.profiles.api import SERVICE_KEY, blp, register_errors
+from services.profiles.ports import Clock, CodeBook, SkillNormalizer
+from services.profiles.usecases import ProfileService
 from shared.service import Container, base_app
 
+TOPIC = "profiles"  # compacted; key = profile id
 
-def create_app(container: Container) -> Flask:
+
+def utcnow() -> datetime:
+    """Return the current time in UTC."""
+    return datetime.now(UTC)
+
+
+def build_service(container: Container, *, codes: CodeBook | None = None,
+                  normalizer: SkillNormalizer | None = None, clock: Clock = utcnow,
+                  topic: str = TOPIC) -> ProfileService:
+    """Return the profiles use cases on the container's database and outbox."""
+    def unit_of_work():
+        return SqlUnitOfWork(container.sessions, container.outbox, container.source, topic)
+
+    return ProfileService(unit_of_work, codes or TaxonomyCodeBook(), normalizer or TaxonomyNormalizer(), clock)
+
+
+def create_app(container: Container, *, profiles: ProfileService | None = None) -> Flask:
     """Create the profiles app from its adapters."""
-    app, _api = base_app(container)
+    app, api = base_app(container)
+    app.extensions[SERVICE_KEY] = profiles or container.extras.get(SERVICE_KEY) or build_service(container)
+    register_errors(app)
+    api.register_blueprint(blp)
     return app

@@ -1,0 +1,1 @@
+"""The profiles domain: rules on plain objects, no framework imports."""

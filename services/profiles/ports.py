@@ -1,0 +1,93 @@
+"""What the profiles use cases need from the outside world; each port has an in-memory fake in adapters/memory.py."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+from services.profiles.domain.model import Profile
+from services.profiles.domain.rules import CodeBook
+
+__all__ = ["Clock", "CodeBook", "ConceptSuggestion", "EventSink", "ListFilters", "ProfileRepository",
+           "SkillNormalizer", "UnitOfWork"]
+
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    """Filters of a centre's profile list; None means "any"."""
+
+    country: str | None = None
+    city: str | None = None
+    occupation: str | None = None
+    skill: str | None = None
+    language: str | None = None
+    availability: str | None = None
+    matching: bool | None = None
+
+
+class ProfileRepository(Protocol):
+    """Stores profiles and finds them again."""
+
+    def get(self, profile_id: str) -> Profile | None: ...
+
+    def add(self, profile: Profile, import_key: str | None = None) -> None: ...
+
+    def save(self, profile: Profile) -> None: ...
+
+    def delete(self, profile_id: str) -> bool: ...
+
+    def candidates(self, document_keys: Iterable[str], phone: str | None, born: date | None) -> list[Profile]:
+        """Return profiles sharing a document key, the phone or the birth date (for duplicate checks)."""
+        ...
+
+    def page(self, centre: str, filters: ListFilters, after: tuple[datetime, str] | None,
+             limit: int) -> list[Profile]:
+        """Return up to ``limit`` profiles of ``centre`` ordered by (created_at, id), after the cursor."""
+        ...
+
+    def imported(self, import_key: str) -> str | None:
+        """Return the profile id created from an import row with this key, if any."""
+        ...
+
+
+class EventSink(Protocol):
+    """Stages events in the same transaction as the change (the outbox)."""
+
+    def publish(self, event_type: str, subject: str, data: dict) -> None: ...
+
+    def tombstone(self, key: str) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction: the repository and the event sink commit together or not at all."""
+
+    profiles: ProfileRepository
+    events: EventSink
+
+    def __enter__(self) -> UnitOfWork: ...
+
+    def __exit__(self, *exc) -> None: ...
+
+
+@dataclass(frozen=True)
+class ConceptSuggestion:
+    """A taxonomy concept the normaliser proposes for free text, for the counsellor to confirm."""
+
+    code: str
+    kind: str  # "skill" or "occupation"
+    label: str
+    score: float
+    via: str
+
+
+class SkillNormalizer(Protocol):
+    """Turns free text into ranked taxonomy concepts and tells which language a text is in."""
+
+    def suggest(self, text: str, lang: str | None = None, kind: str | None = None,
+                limit: int = 5) -> list[ConceptSuggestion]: ...
+
+    def detect_language(self, text: str) -> str: ...

@@ -1,0 +1,247 @@
+"""The profiles use cases: each takes ports, runs in one unit of work, and stages its events there."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from services.profiles.domain.duplicates import BY_DOCUMENT, DuplicateMatch, document_keys, find_duplicates
+from services.profiles.domain.merging import merge_details
+from services.profiles.domain.model import CONSENT_WITHDRAWN, ERASED, Actor, Profile, ProfileDetails, new_profile
+from services.profiles.domain.publishing import PUBLISHED, WITHDRAWN, may_publish, published_data, withdrawn_data
+from services.profiles.domain.rules import CodeBook, validated
+from services.profiles.ports import Clock, ConceptSuggestion, ListFilters, SkillNormalizer, UnitOfWork
+
+MAX_PAGE, DEFAULT_PAGE = 100, 20
+COUNSELLOR, ADMIN = "counsellor", "admin"
+
+
+class NotFound(Exception):
+    """No such profile in the caller's centre (another centre's profile is not confirmed to exist)."""
+
+
+class NotAllowed(Exception):
+    """The caller's role may not do this."""
+
+
+class PreconditionRequired(Exception):
+    """An update must name the version it changes (If-Match)."""
+
+
+class PreconditionFailed(Exception):
+    """The profile changed since the caller read it."""
+
+    def __init__(self, current_version: int):
+        self.current_version = current_version
+        super().__init__(f"the profile is at version {current_version}")
+
+
+class BadRequest(Exception):
+    """A request parameter (cursor, merge target) cannot be used; carries a pointer and a reason code."""
+
+    def __init__(self, pointer: str, code: str):
+        self.pointer, self.code = pointer, code
+        super().__init__(f"{pointer}: {code}")
+
+
+@dataclass
+class Created:
+    profile: Profile
+    duplicates: list[DuplicateMatch]
+
+
+@dataclass
+class Page:
+    items: list[Profile]
+    next_cursor: str | None
+
+
+@dataclass
+class ImportOutcome:
+    status: str  # created, already_imported, duplicate
+    profile_id: str | None
+    duplicates: list[DuplicateMatch] = field(default_factory=list)
+
+
+def encode_cursor(profile: Profile) -> str:
+    """Return an opaque cursor pointing just after ``profile``."""
+    raw = json.dumps([profile.created_at.isoformat(), profile.id]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, str]:
+    """Return the position a cursor points after, or raise BadRequest."""
+    try:
+        created, profile_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        return datetime.fromisoformat(created), str(profile_id)
+    except (ValueError, TypeError, binascii.Error):
+        raise BadRequest("/cursor", "pattern") from None
+
+
+class ProfileService:
+    """Create, read, change, list, merge and erase profiles; publish what consent allows."""
+
+    def __init__(self, uow: Callable[[], UnitOfWork], codes: CodeBook, normalizer: SkillNormalizer, clock: Clock,
+                 new_id: Callable[[], str] = lambda: str(uuid.uuid4())):
+        self.uow, self.codes, self.normalizer, self.clock, self.new_id = uow, codes, normalizer, clock, new_id
+
+    # --- access -------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _require(actor: Actor, *roles: str) -> None:
+        if actor.role not in roles:
+            raise NotAllowed(actor.role)
+
+    @staticmethod
+    def _visible(actor: Actor, profile: Profile | None) -> Profile:
+        if profile is None or (actor.role == COUNSELLOR and profile.centre != actor.org):
+            raise NotFound()
+        return profile
+
+    @staticmethod
+    def shows_sensitive(actor: Actor, profile: Profile) -> bool:
+        """Return whether ``actor`` may read the sensitive fields: only the owning centre's counsellors."""
+        return actor.role == COUNSELLOR and actor.org == profile.centre
+
+    # --- helpers ------------------------------------------------------------------------------------------
+
+    def _prepare(self, details: ProfileDetails, now: datetime) -> ProfileDetails:
+        details = validated(details, self.codes, now.date())
+        if not details.text_language:
+            text = " ".join([details.skills_text, *(f"{j.title} {j.description}" for j in details.experience)])
+            details.text_language = self.normalizer.detect_language(text) if text.strip() else None
+        return details
+
+    def _publish(self, uow: UnitOfWork, profile: Profile, was_published: bool, now: datetime) -> None:
+        if may_publish(profile):
+            data = published_data(profile, profile.details.text_language or "other", now.date())
+            uow.events.publish(PUBLISHED, profile.id, data)
+        elif was_published:
+            uow.events.publish(WITHDRAWN, profile.id, withdrawn_data(profile.id, CONSENT_WITHDRAWN, now))
+            uow.events.tombstone(profile.id)
+
+    @staticmethod
+    def _remove(uow: UnitOfWork, profile_id: str, now: datetime) -> None:
+        uow.profiles.delete(profile_id)
+        # Always announced: a consumer may still hold the person from before a consent was withdrawn.
+        uow.events.publish(WITHDRAWN, profile_id, withdrawn_data(profile_id, ERASED, now))
+        uow.events.tombstone(profile_id)
+
+    # --- use cases ----------------------------------------------------------------------------------------
+
+    def create(self, actor: Actor, details: ProfileDetails, consents: dict[str, bool], *,
+               profile_id: str | None = None) -> Created:
+        """Register a person; return the profile and the likely duplicates to warn about."""
+        self._require(actor, COUNSELLOR)
+        now = self.clock()
+        profile = new_profile(profile_id or self.new_id(), actor.org, self._prepare(details, now), consents,
+                              actor.subject, now)
+        with self.uow() as uow:
+            duplicates = self._duplicates(uow, profile)
+            uow.profiles.add(profile)
+            self._publish(uow, profile, False, now)
+        return Created(profile, duplicates)
+
+    def import_one(self, actor: Actor, details: ProfileDetails, consents: dict[str, bool],
+                   import_key: str) -> ImportOutcome:
+        """Register one imported row unless it was imported before or its document is already registered here."""
+        self._require(actor, COUNSELLOR)
+        now = self.clock()
+        prepared = self._prepare(details, now)
+        with self.uow() as uow:
+            earlier = uow.profiles.imported(import_key)
+            if earlier is not None:
+                return ImportOutcome("already_imported", earlier)
+            profile = new_profile(self.new_id(), actor.org, prepared, consents, actor.subject, now)
+            duplicates = self._duplicates(uow, profile)
+            same_document = [d for d in duplicates if d.same_centre and BY_DOCUMENT in d.reasons]
+            if same_document:
+                return ImportOutcome("duplicate", same_document[0].profile_id, duplicates)
+            uow.profiles.add(profile, import_key)
+            self._publish(uow, profile, False, now)
+        return ImportOutcome("created", profile.id, duplicates)
+
+    @staticmethod
+    def _duplicates(uow: UnitOfWork, profile: Profile) -> list[DuplicateMatch]:
+        ident = profile.details.identity
+        candidates = uow.profiles.candidates(document_keys(ident), ident.phone, ident.date_of_birth)
+        return find_duplicates(profile, candidates)
+
+    def get(self, actor: Actor, profile_id: str) -> Profile:
+        """Return a profile the caller may see (admins see it without the sensitive fields)."""
+        self._require(actor, COUNSELLOR, ADMIN)
+        with self.uow() as uow:
+            profile = self._visible(actor, uow.profiles.get(profile_id))
+        if not self.shows_sensitive(actor, profile):
+            profile.details = profile.details.redacted()
+        return profile
+
+    def update(self, actor: Actor, profile_id: str, details: ProfileDetails, consents: dict[str, bool],
+               expected_version: int | None) -> Profile:
+        """Replace a profile's details and consents if nobody changed it since ``expected_version``."""
+        self._require(actor, COUNSELLOR)
+        if expected_version is None:
+            raise PreconditionRequired()
+        now = self.clock()
+        details = self._prepare(details, now)
+        with self.uow() as uow:
+            profile = self._visible(actor, uow.profiles.get(profile_id))
+            if profile.version != expected_version:
+                raise PreconditionFailed(profile.version)
+            was_published = may_publish(profile)
+            profile.details = details
+            profile.record_consents(consents, actor.subject, now)
+            profile.updated_at, profile.version = now, profile.version + 1
+            uow.profiles.save(profile)
+            self._publish(uow, profile, was_published, now)
+        return profile
+
+    def list(self, actor: Actor, filters: ListFilters, limit: int = DEFAULT_PAGE,
+             cursor: str | None = None) -> Page:
+        """Return one page of the caller's centre's profiles, oldest first, and the cursor of the next."""
+        self._require(actor, COUNSELLOR)
+        limit = max(1, min(limit, MAX_PAGE))
+        after = decode_cursor(cursor) if cursor else None
+        with self.uow() as uow:
+            rows = uow.profiles.page(actor.org, filters, after, limit + 1)
+        items = rows[:limit]
+        return Page(items, encode_cursor(items[-1]) if len(rows) > limit else None)
+
+    def erase(self, actor: Actor, profile_id: str) -> None:
+        """Delete the person's data (not a flag), announce the withdrawal and tombstone the topic."""
+        self._require(actor, COUNSELLOR, ADMIN)
+        now = self.clock()
+        with self.uow() as uow:
+            self._visible(actor, uow.profiles.get(profile_id))
+            self._remove(uow, profile_id, now)
+
+    def merge(self, actor: Actor, keep_id: str, other_id: str) -> Profile:
+        """Fold ``other_id`` into ``keep_id`` (both of the caller's centre) and erase ``other_id``."""
+        self._require(actor, COUNSELLOR)
+        if keep_id == other_id:
+            raise BadRequest("/other_id", "merge_self")
+        now = self.clock()
+        with self.uow() as uow:
+            keep = self._visible(actor, uow.profiles.get(keep_id))
+            other = uow.profiles.get(other_id)
+            if other is None or other.centre != keep.centre:
+                raise BadRequest("/other_id", "merge_unknown")
+            was_published = may_publish(keep)
+            # The kept profile's consents stand: a merge must never widen what the person agreed to.
+            keep.details = merge_details(keep.details, other.details)
+            keep.updated_at, keep.version = now, keep.version + 1
+            self._remove(uow, other_id, now)
+            uow.profiles.save(keep)
+            self._publish(uow, keep, was_published, now)
+        return keep
+
+    def suggest(self, actor: Actor, text: str, lang: str | None, kind: str | None,
+                limit: int = 5) -> list[ConceptSuggestion]:
+        """Return taxonomy concepts for free text, for the counsellor to confirm."""
+        self._require(actor, COUNSELLOR)
+        return self.normalizer.suggest(text, lang=lang, kind=kind, limit=max(1, min(limit, 20)))

@@ -1,0 +1,89 @@
+"""Profiles on the real parts: PostgreSQL outbox -> Kafka, with the contracts checked on what arrives."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from services.profiles.adapters.memory import KeywordNormalizer
+from services.profiles.adapters.sql import SqlUnitOfWork, profile_keys_table, profiles_table
+from services.profiles.adapters.taxonomy import TaxonomyCodeBook
+from services.profiles.usecases import ProfileService
+from shared.db import make_engine, migrate, session_factory
+from shared.events import Event
+from shared.kafka_bus import KafkaBus
+from shared.outbox import Outbox, OutboxRelay, SqlOutboxStore
+from shared.topics import TopicSpec
+from tests.integration.kafka_tools import topic_records
+from tests.unit.profiles.factories import LIMA, YES, details
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def setup(postgres_database, kafka_bootstrap, registry, unique_topic):
+    engine = make_engine(postgres_database("profiles"))
+    migrate(engine, "profiles")
+    sessions = session_factory(engine)
+    topic = unique_topic("profiles")
+    bus = KafkaBus(kafka_bootstrap)
+    bus.ensure_topics([TopicSpec(topic, 3, compacted=True)])
+    profiles = ProfileService(lambda: SqlUnitOfWork(sessions, Outbox(registry), "/services/profiles", topic),
+                              TaxonomyCodeBook(), KeywordNormalizer({}), lambda: datetime.now(UTC))
+    store = SqlOutboxStore(sessions)
+    relay = OutboxRelay(store, bus.producer())
+
+    def publish_all():
+        deadline = time.monotonic() + 60
+        while store.pending_count() and time.monotonic() < deadline:
+            relay.relay_once()
+        assert store.pending_count() == 0
+
+    yield profiles, engine, topic, publish_all
+    engine.dispose()
+
+
+def test_a_created_profile_reaches_kafka_keyed_by_its_id_and_valid_against_its_schema(
+        setup, kafka_bootstrap, registry):
+    profiles, _engine, topic, publish_all = setup
+    created = profiles.create(LIMA, details(), YES).profile
+    profiles.update(LIMA, created.id, details(availability="later"), YES, 1)
+    publish_all()
+    records = topic_records(kafka_bootstrap, topic)
+    assert [r.key.decode() for r in records] == [created.id, created.id]
+    events = [Event.from_json(r.value) for r in records]
+    for event in events:
+        registry.validate(event)
+    assert [e.type for e in events] == ["org.puente.profile.published.v1"] * 2
+    assert events[1].data["availability"] == "later" and events[1].subject == created.id
+    assert "Pérez" not in records[0].value.decode()
+
+
+def test_erasure_deletes_the_rows_and_puts_withdrawal_and_tombstone_on_the_topic(setup, kafka_bootstrap, registry):
+    profiles, engine, topic, publish_all = setup
+    created = profiles.create(LIMA, details(), YES).profile
+    profiles.erase(LIMA, created.id)
+    publish_all()
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(profiles_table)) == 0
+        assert conn.scalar(select(func.count()).select_from(profile_keys_table)) == 0
+    records = topic_records(kafka_bootstrap, topic)
+    assert [r.key.decode() for r in records] == [created.id] * 3
+    published, withdrawn, tombstone = records
+    event = Event.from_json(withdrawn.value)
+    registry.validate(event)
+    assert event.type == "org.puente.profile.withdrawn.v1" and event.data["reason"] == "erased"
+    assert tombstone.value is None
+
+
+def test_withdrawing_consent_puts_withdrawal_and_tombstone_on_the_topic(setup, kafka_bootstrap):
+    profiles, _engine, topic, publish_all = setup
+    created = profiles.create(LIMA, details(), YES).profile
+    profiles.update(LIMA, created.id, details(), {**YES, "matching": False}, 1)
+    publish_all()
+    records = topic_records(kafka_bootstrap, topic)
+    assert Event.from_json(records[1].value).data["reason"] == "consent_withdrawn"
+    assert records[2].value is None

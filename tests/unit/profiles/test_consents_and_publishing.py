@@ -1,0 +1,45 @@
+"""Consents carry time and author; published data is pseudonymous and matches its contract."""
+
+import json
+from datetime import timedelta
+
+from services.profiles.domain.model import new_profile
+from services.profiles.domain.publishing import PUBLISHED, may_publish, published_data
+from shared.events import Event
+from tests.unit.profiles.factories import NOW, REGISTRY, TODAY, YES, details
+
+
+def test_every_consent_answer_records_when_and_by_whom():
+    profile = new_profile("p1", "centre-lima", details(), {"matching": True, "statistics": False}, "ana", NOW)
+    assert {k: (c.given, c.recorded_by, c.recorded_at) for k, c in profile.consents.items()} == {
+        "matching": (True, "ana", NOW), "introductions": (False, "ana", NOW), "statistics": (False, "ana", NOW)}
+
+
+def test_only_a_changed_answer_gets_a_new_time_author_and_history_entry():
+    profile = new_profile("p1", "centre-lima", details(), YES, "ana", NOW)
+    later = NOW + timedelta(days=3)
+    changes = profile.record_consents({**YES, "introductions": False}, "beto", later)
+    assert [(c.purpose, c.given, c.recorded_by) for c in changes] == [("introductions", False, "beto")]
+    assert profile.consents["matching"].recorded_by == "ana"
+    assert profile.consents["introductions"].recorded_at == later
+    assert len(profile.consent_history) == 4
+
+
+def test_nothing_is_published_without_consent_to_matching():
+    profile = new_profile("p1", "centre-lima", details(), {**YES, "matching": False}, "ana", NOW)
+    assert not may_publish(profile)
+
+
+def test_published_data_matches_the_contract_and_carries_no_identity():
+    profile = new_profile("8b3c4d5e-6f7a-4b8c-8d9e-1f2a3b4c5d6e", "centre-lima", details(), YES, "ana", NOW)
+    data = published_data(profile, "es", TODAY)
+    REGISTRY.validate(Event(type=PUBLISHED, source="/services/profiles", subject=profile.id, data=data))
+    text = json.dumps(data, ensure_ascii=False)
+    for secret in ("José", "Pérez", "14.567.890", "555-1234", "987 654 321", "jgpl@example.org", "bastón",
+                   "hijos", "Carné", "Renovación"):
+        assert secret not in text, secret
+    assert data["occupations"] == [{"code": "7112", "source": "experience", "years": 8.0},
+                                   {"code": "7112", "source": "desired"}]
+    assert data["work_authorization"] == [{"country": "PE", "category": "permit",
+                                           "expires": (TODAY + timedelta(days=300)).isoformat()}]
+    assert "Muros y pañetes" in data["text"]["experience"] and "Pañete" in data["text"]["skills"]
