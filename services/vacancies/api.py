@@ -1,0 +1,284 @@
+"""HTTP views of the vacancies service: thin (load -> use case -> dump)."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response, current_app, g, render_template_string, request, url_for
+from flask_smorest import Blueprint
+
+from services.vacancies import feed, use_cases
+from services.vacancies.domain.gate import GateResult
+from services.vacancies.domain.jobposting import to_jobposting
+from services.vacancies.domain.messages import finding_message, language
+from services.vacancies.domain.model import DomainError, Vacancy, status_for
+from services.vacancies.schemas import (
+    BulkOut,
+    CheckOut,
+    CloseIn,
+    EmployerIn,
+    EmployerOut,
+    ListArgs,
+    MinimumWageOut,
+    OccupationArgs,
+    OccupationsOut,
+    ReviewIn,
+    VacancyIn,
+    VacancyOut,
+    VacancyPage,
+    VacancyPatch,
+)
+from shared.auth import requires
+from shared.http import problem
+
+vacancies = Blueprint("vacancies", __name__, url_prefix="/api/v1/vacancies", description="Vacancies and the gate")
+employers = Blueprint("employers", __name__, url_prefix="/api/v1/employers", description="Employing organisations")
+public = Blueprint("jobs", __name__, url_prefix="/jobs", description="Public job pages (schema.org JobPosting)")
+SECURED = {"security": [{"bearerAuth": []}]}
+
+
+def deps() -> use_cases.Deps:
+    """Return the use cases' ports from the running app."""
+    return current_app.extensions["vacancies.deps"]
+
+
+def lang() -> str:
+    """Return es, pt or en from Accept-Language."""
+    return language(request.accept_languages.best_match(["es", "pt", "en"]))
+
+
+def findings_out(findings) -> list[dict]:
+    """Return findings as a person reads them, in the caller's language."""
+    out = []
+    for f in findings:
+        item = {"code": f.code, "field": f.field, "severity": f.severity,
+                "message": finding_message(f.code, f.params, lang())}
+        if "evidence" in f.params:
+            item["evidence"] = f.params["evidence"]
+        out.append(item)
+    return out
+
+
+def vacancy_out(v: Vacancy, suggestions=()) -> dict:
+    """Return the API view of a vacancy."""
+    body = {**v.draft.to_dict(), "start_date": v.draft.start_date, "closing_date": v.draft.closing_date,
+            "id": v.id, "employer_id": v.employer_id, "status": v.status,
+            "findings": findings_out(v.findings), "version": v.version, "created_at": v.created_at,
+            "updated_at": v.updated_at, "published_at": v.published_at, "closed_at": v.closed_at,
+            "close_reason": v.close_reason, "monthly_equivalent": v.monthly_equivalent,
+            "reviews": [r.__dict__ for r in v.reviews] if g.principal.role == "admin" or
+            g.principal.org == v.employer_id else []}
+    if suggestions:
+        body["occupation_suggestions"] = [s.__dict__ for s in suggestions]
+    if v.is_open:
+        body["url"] = url_for("jobs.page", vacancy_id=v.id, _external=True)
+    return body
+
+
+def etag(v: Vacancy) -> dict[str, str]:
+    """Return the ETag header of a vacancy's version."""
+    return {"ETag": f'"{v.version}"'}
+
+
+@vacancies.post("")
+@vacancies.arguments(VacancyIn)
+@vacancies.response(201, VacancyOut)
+@vacancies.doc(**SECURED)
+@requires("employer", "ministry")
+def create(body):
+    """Post a vacancy; the decent-work gate publishes it, publishes it with warnings, or holds it."""
+    outcome = use_cases.create(deps(), g.principal, body)
+    return vacancy_out(outcome.vacancy, outcome.suggestions), 201, etag(outcome.vacancy)
+
+
+@vacancies.get("")
+@vacancies.arguments(ListArgs, location="query")
+@vacancies.response(200, VacancyPage)
+@vacancies.doc(**SECURED)
+@requires()
+def list_(args):
+    """List vacancies: an employer sees its own; others see published ones (admins see all)."""
+    page, cursor = use_cases.listing(deps(), g.principal, **args)
+    headers = {}
+    if cursor:
+        headers["Link"] = f'<{url_for("vacancies.list_", _external=True, **{**args, "cursor": cursor})}>; rel="next"'
+    return {"items": [vacancy_out(v) for v in page], "next_cursor": cursor}, 200, headers
+
+
+@vacancies.post("/check")
+@vacancies.arguments(VacancyIn)
+@vacancies.response(200, CheckOut)
+@vacancies.doc(**SECURED)
+@requires("employer", "ministry", "admin", "counsellor")
+def check(body):
+    """Run the gate on a draft without storing it: findings and the pay set against the minimum wage."""
+    draft, suggestions, result = use_cases.prepare(deps(), body)
+    return check_out(result, suggestions)
+
+
+def check_out(result: GateResult, suggestions) -> dict:
+    """Return the API view of a gate run."""
+    return {"status": status_for(result.findings), "findings": findings_out(result.findings),
+            "pay_check": result.pay_check.to_dict() if result.pay_check else None,
+            "occupation_suggestions": [s.__dict__ for s in suggestions]}
+
+
+@vacancies.get("/minimum-wages/<country>")
+@vacancies.response(200, MinimumWageOut)
+def minimum_wage(country):
+    """Return a country's minimum wage, weekly-hours limit and pay conversion in force today."""
+    rules = deps().gate.countries.get(country.upper())
+    today = deps().clock().date()
+    wage, hours = (rules.minimum_wage(today), rules.hours_limit(today)) if rules else (None, None)
+    if wage is None or hours is None:
+        return problem(404, "Not Found", f"No labour data for {country}.")
+    return {"country": rules.country, "name": rules.name, "monthly_minimum": wage.monthly, "currency": wage.currency,
+            "effective_date": wage.effective_date, "max_weekly_hours": hours.max_per_week,
+            "hours_effective_date": hours.effective_date, "source": wage.source, "hours_source": hours.source,
+            "conversion": rules.conversion.__dict__, "data_stale": rules.is_stale(today), "verified": rules.verified}
+
+
+@vacancies.get("/occupations")
+@vacancies.arguments(OccupationArgs, location="query")
+@vacancies.response(200, OccupationsOut)
+def occupations(args):
+    """Suggest ISCO-08 occupations for a job title as it is typed."""
+    return {"items": [s.__dict__ for s in deps().suggester.suggest(args["q"], args["lang"], args["limit"])]}
+
+
+@vacancies.get("/feed.jsonld")
+def jobposting_feed():
+    """Return published vacancies as a JSON-LD list of schema.org JobPostings (public; ?cursor= pages on)."""
+    page, cursor = use_cases.listing(deps(), None, limit=100, cursor=request.args.get("cursor"), public=True)
+    doc = {"@context": "https://schema.org/", "@graph": [_jobposting(v) for v in page]}
+    if cursor:
+        doc["next"] = url_for("vacancies.jobposting_feed", cursor=cursor, _external=True)
+    return Response(json.dumps(doc, ensure_ascii=False, default=str), mimetype="application/ld+json")
+
+
+@vacancies.post("/bulk")
+@vacancies.response(200, BulkOut)
+@vacancies.doc(**SECURED, requestBody={"content": {t: {"schema": {"type": "string"}} for t in (
+    "application/x-ndjson", "text/csv", "application/json")}})
+@requires("employer", "ministry")
+def bulk():
+    """Submit many vacancies (JSON Lines, CSV or a JSON array of JobPostings); each row gets its own result."""
+    results = feed.run(deps(), g.principal, feed.parse(request.get_data(), request.content_type or ""))
+    rows = [{**r.__dict__, "findings": findings_out(r.findings)} for r in results]
+    count = {k: sum(r.outcome == k for r in results) for k in ("created", "updated", "unchanged")}
+    return {"total": len(results), **count, "errors": sum(r.outcome == "error" for r in results), "rows": rows}
+
+
+@vacancies.get("/<vacancy_id>")
+@vacancies.response(200, VacancyOut)
+@vacancies.doc(**SECURED)
+@requires()
+def read(vacancy_id):
+    """Return one vacancy."""
+    v = use_cases.get(deps(), g.principal, vacancy_id)
+    return vacancy_out(v), 200, etag(v)
+
+
+@vacancies.patch("/<vacancy_id>")
+@vacancies.arguments(VacancyPatch(partial=True))
+@vacancies.response(200, VacancyOut)
+@vacancies.doc(**SECURED)
+@requires("employer", "ministry", "admin")
+def patch(changes, vacancy_id):
+    """Change a vacancy (send If-Match with its ETag); the gate judges it again."""
+    raw = request.headers.get("If-Match")
+    if not raw:
+        return problem(428, "Precondition Required", "Send If-Match with the vacancy's ETag.")
+    try:
+        version = int(raw.strip().removeprefix("W/").strip('"'))
+    except ValueError:
+        return problem(412, "Precondition Failed", "The If-Match value is not an ETag of this vacancy.")
+    outcome = use_cases.update(deps(), g.principal, vacancy_id, changes, version)
+    return vacancy_out(outcome.vacancy, outcome.suggestions), 200, etag(outcome.vacancy)
+
+
+@vacancies.post("/<vacancy_id>/close")
+@vacancies.arguments(CloseIn)
+@vacancies.response(200, VacancyOut)
+@vacancies.doc(**SECURED)
+@requires("employer", "ministry", "admin")
+def close(body, vacancy_id):
+    """Close a vacancy because it was filled or withdrawn."""
+    v = use_cases.close(deps(), g.principal, vacancy_id, body["reason"])
+    return vacancy_out(v), 200, etag(v)
+
+
+@vacancies.post("/<vacancy_id>/review")
+@vacancies.arguments(ReviewIn)
+@vacancies.response(200, VacancyOut)
+@vacancies.doc(**SECURED)
+@requires("admin")
+def review(body, vacancy_id):
+    """Release or reject a held vacancy (administrators); the decision is recorded with who and when."""
+    v = use_cases.review(deps(), g.principal, vacancy_id, body["decision"], body["note"])
+    return vacancy_out(v), 200, etag(v)
+
+
+@employers.post("")
+@employers.arguments(EmployerIn)
+@employers.response(201, EmployerOut)
+@employers.doc(**SECURED)
+@requires("employer")
+def register(body):
+    """Register the caller's own organisation as an employer."""
+    return use_cases.register_employer(deps(), g.principal, body).__dict__
+
+
+@employers.get("/<org_id>")
+@employers.response(200, EmployerOut)
+@employers.doc(**SECURED)
+@requires()
+def employer(org_id):
+    """Return an employer."""
+    return use_cases.get_employer(deps(), g.principal, org_id).__dict__
+
+
+PAGE = """<!doctype html>
+<html lang="{{ d.language }}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ d.title }} – {{ employer }}</title>
+<script type="application/ld+json">{{ jsonld | safe }}</script></head>
+<body><main><h1>{{ d.title }}</h1><p>{{ employer }} · {{ d.city or '' }} {{ d.country }}</p>
+<p>{{ '%g' % d.pay.amount }} {{ d.pay.currency }} / {{ d.pay.period }} · {{ '%g' % d.hours_per_week }} h</p>
+<div>{{ d.description }}</div></main></body></html>"""
+
+
+def _employer_name(v: Vacancy) -> str:
+    with deps().uow() as uow:
+        e = uow.employers.get(v.employer_id)
+    return e.name if e else v.employer_id
+
+
+def _jobposting(v: Vacancy) -> dict:
+    return to_jobposting(v, _employer_name(v), url_for("jobs.page", vacancy_id=v.id, _external=True))
+
+
+@public.get("/<vacancy_id>")
+def page(vacancy_id):
+    """Return the public page of a published vacancy, with its schema.org JobPosting JSON-LD."""
+    v = use_cases.get_public(deps(), vacancy_id)
+    # '<' escaped so a description can never close the script element.
+    jsonld = json.dumps(_jobposting(v), ensure_ascii=False, default=str).replace("<", "\\u003c")
+    return render_template_string(PAGE, d=v.draft, employer=_employer_name(v), jsonld=jsonld)
+
+
+STATUS = {"not_found": 404, "forbidden": 403, "conflict": 409, "invalid": 422, "precondition_failed": 412}
+
+
+def domain_error(exc: DomainError):
+    """Render a refused request as problem+json, with reasons in the caller's language."""
+    from services.vacancies.domain.messages import reason_message
+
+    errors = [{"pointer": e["pointer"], "reason": reason_message(e["reason"], lang())} for e in exc.errors] or None
+    status = STATUS.get(exc.code, 400)
+    titles = {404: "Not Found", 403: "Forbidden", 409: "Conflict", 422: "Unprocessable Entity",
+              412: "Precondition Failed"}
+    return problem(status, titles.get(status, "Bad Request"), exc.detail, errors=errors)
+
+
+__all__ = ["vacancies", "employers", "public", "domain_error"]
