@@ -1,12 +1,30 @@
-"""The portal's HTTP app: identity for people and machine clients."""
+"""The portal's HTTP app: identity for people and machine clients, and the server-rendered pages."""
 
-from flask import Flask, g
+import hashlib
+import hmac
+import secrets
+from pathlib import Path
+
+from flask import Flask, g, request
+from flask_babel import Babel
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
+from werkzeug.security import check_password_hash, generate_password_hash
 
+from services.portal.accounts import Accounts
+from services.portal.stores import SqlAccountStore
+from services.portal.vacancies_client import (
+    HttpTransport,
+    ServiceUnavailable,
+    VacanciesClient,
+    VacanciesPort,
+    WsgiTransport,
+)
+from services.portal.web import select_locale, web
 from shared.auth import ROLES, create_api_key, requires, verify_api_key
 from shared.service import Container, base_app
 
+HERE = Path(__file__).resolve().parent
 auth = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Tokens and API keys")
 
 
@@ -81,8 +99,58 @@ def auth_container() -> Container:
     return current_app.extensions["puente.container"]
 
 
+class _LocalTransport:
+    """Reaches the vacancies app of the embedded mode, which is wired in after the portal's app is built."""
+
+    def __init__(self, container: Container):
+        self.container, self._inner = container, None
+
+    def __call__(self, *args):
+        if self._inner is None:
+            app = self.container.extras.get("local_apps", {}).get("vacancies")
+            if app is None:
+                raise ServiceUnavailable("PUENTE_SERVICE_URLS names no vacancies service")
+            self._inner = WsgiTransport(app)
+        return self._inner(*args)
+
+
+def vacancies_client(container: Container) -> VacanciesPort:
+    """Return the vacancies client: a fake a test put in, HTTP to the configured URL, or the app in this process."""
+    if "vacancies_client" in container.extras:
+        return container.extras["vacancies_client"]
+    url = container.settings.service_url("vacancies")
+    return VacanciesClient(HttpTransport(url) if url else _LocalTransport(container))
+
+
+def cookie_key(container: Container, store: SqlAccountStore) -> str:
+    """Return the key that signs the portal's cookies: derived from the secret key, else kept in the database."""
+    if container.settings.secret_key:
+        return hmac.new(container.settings.secret_key.encode(), b"puente-portal-cookies", hashlib.sha256).hexdigest()
+    return store.signing_key(lambda: secrets.token_urlsafe(48))
+
+
 def create_app(container: Container) -> Flask:
     """Create the portal app from its adapters."""
     app, api = base_app(container)
     api.register_blueprint(auth)
+    store = SqlAccountStore(container.sessions)
+    app.config.update(
+        SECRET_KEY=cookie_key(container, store),
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=container.settings.env == "production",
+        SESSION_COOKIE_NAME="puente_session",
+    )
+    app.extensions["puente.accounts"] = Accounts(store, generate_password_hash, check_password_hash)
+    app.extensions["puente.vacancies"] = vacancies_client(container)
+    Babel(app, locale_selector=select_locale, default_translation_directories=str(HERE / "translations"))
+    app.register_blueprint(web)
+
+    @app.after_request
+    def _page_headers(response):
+        if request.blueprint == "web" and response.mimetype == "text/html":
+            response.headers.setdefault("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'")
+            response.headers.setdefault("X-Content-Type-Options", "nosniff")
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
     return app

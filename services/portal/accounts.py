@@ -1,0 +1,213 @@
+"""People's accounts, their organisations and signed-in sessions: the portal's own domain (no Flask, no SQL)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import threading
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+ORG_KINDS = ("employer", "centre", "ministry", "platform")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD = 10
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """An organisation people act for: an employer, a migrant orientation centre, a ministry or Puente."""
+
+    id: str
+    name: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class User:
+    """A person who signs in; one role in one organisation."""
+
+    id: str
+    email: str
+    password_hash: str
+    role: str
+    org: str
+
+
+@dataclass(frozen=True)
+class WebSession:
+    """A signed-in browser; only a hash of its secret is stored, so a database copy signs nobody in."""
+
+    id_hash: str
+    user_id: str
+    expires_at: datetime
+
+
+class AccountError(Exception):
+    """Raised when a sign-up or sign-in cannot go ahead; ``field`` names the form field at fault."""
+
+    def __init__(self, code: str, field: str | None = None):
+        self.code, self.field = code, field
+        super().__init__(code)
+
+
+class AccountStore(Protocol):
+    """Where users, organisations and sessions live."""
+
+    def add_org_and_user(self, org: Organisation, user: User) -> None: ...
+    def add_org(self, org: Organisation) -> None: ...
+    def add_user(self, user: User) -> None: ...
+    def org(self, org_id: str) -> Organisation | None: ...
+    def user_by_email(self, email: str) -> User | None: ...
+    def user(self, user_id: str) -> User | None: ...
+    def add_session(self, session: WebSession) -> None: ...
+    def session(self, id_hash: str) -> WebSession | None: ...
+    def drop_session(self, id_hash: str) -> None: ...
+
+
+class InMemoryAccountStore:
+    """Accounts in dictionaries, for unit tests."""
+
+    def __init__(self):
+        self.orgs: dict[str, Organisation] = {}
+        self.users: dict[str, User] = {}
+        self.sessions: dict[str, WebSession] = {}
+        self._lock = threading.Lock()
+
+    def add_org_and_user(self, org: Organisation, user: User) -> None:
+        """Store an organisation and its first user together."""
+        with self._lock:
+            if org.id in self.orgs or self._by_email(user.email):
+                raise AccountError("email_taken" if self._by_email(user.email) else "org_taken", "contact_email")
+            self.orgs[org.id] = org
+            self.users[user.id] = user
+
+    def add_org(self, org: Organisation) -> None:
+        """Store an organisation."""
+        with self._lock:
+            self.orgs.setdefault(org.id, org)
+
+    def add_user(self, user: User) -> None:
+        """Store a user."""
+        with self._lock:
+            if self._by_email(user.email):
+                raise AccountError("email_taken", "email")
+            self.users[user.id] = user
+
+    def org(self, org_id: str) -> Organisation | None:
+        """Return an organisation by id."""
+        return self.orgs.get(org_id)
+
+    def _by_email(self, email: str) -> User | None:
+        return next((u for u in self.users.values() if u.email == email), None)
+
+    def user_by_email(self, email: str) -> User | None:
+        """Return the user with this (normalised) email."""
+        return self._by_email(email)
+
+    def user(self, user_id: str) -> User | None:
+        """Return a user by id."""
+        return self.users.get(user_id)
+
+    def add_session(self, session: WebSession) -> None:
+        """Store a session."""
+        self.sessions[session.id_hash] = session
+
+    def session(self, id_hash: str) -> WebSession | None:
+        """Return a session by the hash of its secret."""
+        return self.sessions.get(id_hash)
+
+    def drop_session(self, id_hash: str) -> None:
+        """Forget a session."""
+        self.sessions.pop(id_hash, None)
+
+
+def normalise_email(email: str) -> str:
+    """Return the email as stored and compared (trimmed, lower case)."""
+    return email.strip().lower()
+
+
+def slug(text: str) -> str:
+    """Return a lower-case ASCII slug of a name."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:40] or "org"
+
+
+def new_employer_org_id(name: str) -> str:
+    """Return a fresh organisation id for an employer, readable and unguessable enough not to collide."""
+    return f"employer-{slug(name)}-{secrets.token_hex(3)}"
+
+
+def session_hash(secret: str) -> str:
+    """Return the stored form of a session secret."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@dataclass
+class Accounts:
+    """The portal's use cases on people's accounts; the password hasher and clock are passed in."""
+
+    store: AccountStore
+    hash_password: Callable[[str], str]
+    check_password: Callable[[str, str], bool]
+    session_ttl: timedelta = timedelta(hours=8)
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+
+    def new_user(self, email: str, password: str, role: str, org: str) -> User:
+        """Return a user with a hashed password after checking the email and password."""
+        email = normalise_email(email)
+        if not EMAIL.match(email):
+            raise AccountError("email_invalid", "email")
+        if len(password) < MIN_PASSWORD:
+            raise AccountError("password_short", "password")
+        return User(f"user-{secrets.token_hex(8)}", email, self.hash_password(password), role, org)
+
+    def check_email_free(self, email: str) -> None:
+        """Raise AccountError when an account already uses this email."""
+        if self.store.user_by_email(normalise_email(email)) is not None:
+            raise AccountError("email_taken", "email")
+
+    def sign_up_employer(self, org: Organisation, email: str, password: str) -> User:
+        """Store a new employer organisation with its first user (both or neither)."""
+        self.check_email_free(email)
+        user = self.new_user(email, password, "employer", org.id)
+        self.store.add_org_and_user(org, user)
+        return user
+
+    def sign_in(self, email: str, password: str) -> tuple[User, str]:
+        """Return the user and a new session secret, or raise AccountError without saying which part was wrong."""
+        user = self.store.user_by_email(normalise_email(email))
+        if user is None or not self.check_password(user.password_hash, password):
+            raise AccountError("bad_credentials", "email")
+        secret = secrets.token_urlsafe(32)
+        self.store.add_session(WebSession(session_hash(secret), user.id, self.clock() + self.session_ttl))
+        return user, secret
+
+    def signed_in(self, secret: str | None) -> User | None:
+        """Return the user of a live session, or None."""
+        if not secret:
+            return None
+        found = self.store.session(session_hash(secret))
+        if found is None:
+            return None
+        if found.expires_at <= self.clock():
+            self.store.drop_session(found.id_hash)
+            return None
+        return self.store.user(found.user_id)
+
+    def sign_out(self, secret: str | None) -> None:
+        """End a session so its cookie no longer signs anyone in."""
+        if secret:
+            self.store.drop_session(session_hash(secret))
+
+    def ensure_user(self, email: str, password: str, role: str, org: Organisation) -> bool:
+        """Create the organisation and user if the email is unused; return whether a user was created."""
+        self.store.add_org(org)
+        if self.store.user_by_email(normalise_email(email)) is not None:
+            return False
+        self.store.add_user(self.new_user(email, password, role, org.id))
+        return True
+

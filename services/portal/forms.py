@@ -1,0 +1,122 @@
+"""The portal's web forms (Flask-WTF, CSRF on every one); messages are lazily translated."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    EmailField,
+    Form,
+    FormField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+
+from services.portal.accounts import EMAIL, MIN_PASSWORD
+
+COUNTRIES = [("AR", _l("Argentina")), ("BO", _l("Bolivia")), ("BR", _l("Brazil")), ("CL", _l("Chile")),
+             ("CO", _l("Colombia")), ("EC", _l("Ecuador")), ("PE", _l("Peru")), ("PY", _l("Paraguay")),
+             ("UY", _l("Uruguay")), ("VE", _l("Venezuela"))]
+CURRENCY_OF = {"AR": "ARS", "BO": "BOB", "BR": "BRL", "CL": "CLP", "CO": "COP", "EC": "USD", "PE": "PEN",
+               "PY": "PYG", "UY": "UYU", "VE": "VES"}
+CURRENCIES = sorted({*CURRENCY_OF.values(), "USD"})
+PERIODS = [("hour", _l("per hour")), ("day", _l("per day")), ("week", _l("per week")), ("month", _l("per month")),
+           ("year", _l("per year"))]
+CONTRACTS = [("permanent", _l("Permanent")), ("fixed_term", _l("Fixed term")), ("temporary", _l("Temporary")),
+             ("seasonal", _l("Seasonal")), ("apprenticeship", _l("Apprenticeship")), ("other", _l("Other"))]
+TEXT_LANGUAGES = [("es", _l("Spanish")), ("pt", _l("Portuguese")), ("en", _l("English")), ("fr", _l("French")),
+                  ("ht", _l("Haitian Creole"))]
+LEVELS = [("", _l("Not needed")), ("A1", "A1"), ("A2", "A2"), ("B1", "B1"), ("B2", "B2"), ("C1", "C1"),
+          ("C2", "C2"), ("native", _l("Native"))]
+
+
+def _email(_form, field):
+    if field.data and not EMAIL.match(field.data.strip()):
+        raise ValidationError(_l("Enter an email address like name@example.com"))
+
+
+class SignInForm(FlaskForm):
+    """Sign in with email and password."""
+
+    email = EmailField(_l("Email address"), validators=[DataRequired(_l("Enter your email address")), _email])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password"))])
+
+
+class EmployerSignUpForm(FlaskForm):
+    """An employer creates its organisation and its first account."""
+
+    name = StringField(_l("Organisation name"), validators=[
+        DataRequired(_l("Enter the name of your organisation")), Length(max=200)])
+    tax_id = StringField(_l("Tax identification number"), validators=[
+        DataRequired(_l("Enter your tax identification number")), Length(max=40)])
+    country = SelectField(_l("Country"), choices=COUNTRIES)
+    sector = StringField(_l("Sector"), validators=[DataRequired(_l("Enter your sector")), Length(max=120)])
+    contact_email = EmailField(_l("Email address"), validators=[
+        DataRequired(_l("Enter your email address")), _email, Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[
+        DataRequired(_l("Enter a password")),
+        Length(min=MIN_PASSWORD, message=_l("Use at least 10 characters for the password"))])
+
+
+class PayForm(Form):
+    """Pay: amount, currency and period."""
+
+    amount = DecimalField(_l("Amount"), places=2, validators=[
+        InputRequired(_l("Enter the pay as a number, like 1500000")),
+        NumberRange(min=0, message=_l("The pay cannot be negative"))])
+    currency = SelectField(_l("Currency"), choices=[(c, c) for c in CURRENCIES])
+    period = SelectField(_l("Paid"), choices=PERIODS, default="month")
+
+
+class LanguageForm(Form):
+    """A language the job needs, with the lowest CEFR level that will do."""
+
+    code = SelectField(_l("Language"), choices=[("", _l("None")), *TEXT_LANGUAGES])
+    min_level = SelectField(_l("Lowest level"), choices=LEVELS)
+
+
+class BenefitsForm(Form):
+    """Benefits that come with the job."""
+
+    social_security = BooleanField(_l("Social security (health and pension contributions)"))
+    housing = BooleanField(_l("Housing"))
+    transport = BooleanField(_l("Transport"))
+
+
+class VacancyForm(FlaskForm):
+    """Everything a vacancy needs; the decent-work gate runs on it in the vacancies service."""
+
+    title = StringField(_l("Job title"), validators=[DataRequired(_l("Enter the job title")), Length(max=200)])
+    occupation = StringField(_l("Occupation code (ISCO-08)"), validators=[
+        Optional(), Regexp(r"^\d{4}$", message=_l("Enter a 4-digit ISCO-08 code, or leave it empty"))])
+    description = TextAreaField(_l("Description"), validators=[
+        DataRequired(_l("Describe the job")), Length(max=10000)])
+    language = SelectField(_l("Language of the text"), choices=TEXT_LANGUAGES)
+    required_skills = StringField(_l("Required skills"), validators=[Length(max=2000)])
+    nice_skills = StringField(_l("Nice-to-have skills"), validators=[Length(max=2000)])
+    language_1 = FormField(LanguageForm, label=_l("Language needed"))
+    language_2 = FormField(LanguageForm, label=_l("Another language"))
+    country = SelectField(_l("Country"), choices=COUNTRIES)
+    city = StringField(_l("City"), validators=[Optional(), Length(max=120)])
+    remote = BooleanField(_l("The work can be done remotely"))
+    openings = IntegerField(_l("Number of openings"), default=1, validators=[
+        InputRequired(_l("Enter how many people you want to hire")),
+        NumberRange(min=1, max=10000, message=_l("Enter a number from 1 to 10000"))])
+    pay = FormField(PayForm, label=_l("Pay"))
+    hours_per_week = DecimalField(_l("Hours per week"), places=1, validators=[
+        InputRequired(_l("Enter the hours per week")),
+        NumberRange(min=0, max=168, message=_l("Enter a number of hours from 0 to 168"))])
+    shifts = StringField(_l("Shifts"), validators=[Optional(), Length(max=200)])
+    contract_type = SelectField(_l("Contract"), choices=CONTRACTS)
+    start_date = DateField(_l("Start date"), validators=[Optional()])
+    closing_date = DateField(_l("Closing date"), validators=[Optional()])
+    licence_required = BooleanField(_l("A licence or recognised credential is legally required"))
+    work_authorization_required = BooleanField(_l("The worker needs a work permit"))
+    benefits = FormField(BenefitsForm, label=_l("Benefits"))

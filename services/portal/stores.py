@@ -1,0 +1,131 @@
+"""The portal's account store in its own database (SQLite or PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Column, DateTime, ForeignKey, MetaData, String, Table, delete, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.portal.accounts import AccountError, Organisation, User, WebSession
+
+portal_metadata = MetaData()
+organisations = Table(
+    "organisations", portal_metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+users = Table(
+    "users", portal_metadata,
+    Column("id", String(40), primary_key=True),
+    Column("email", String(254), nullable=False, unique=True),
+    Column("password_hash", String(255), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("org", String(64), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+web_sessions = Table(
+    "web_sessions", portal_metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("user_id", String(40), ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+portal_keys = Table(  # the key that signs the portal's cookies when no PUENTE_SECRET_KEY is set
+    "portal_keys", portal_metadata,
+    Column("name", String(40), primary_key=True),
+    Column("value", String(128), nullable=False),
+)
+
+
+def _aware(value: datetime) -> datetime:
+    # SQLite hands back naive datetimes; they were written in UTC.
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+class SqlAccountStore:
+    """Users, organisations and sessions in the portal's database."""
+
+    def __init__(self, sessions: sessionmaker[Session]):
+        self.sessions = sessions
+
+    def add_org_and_user(self, org: Organisation, user: User) -> None:
+        """Store an organisation and its first user in one transaction."""
+        try:
+            with self.sessions() as s, s.begin():
+                s.execute(insert(organisations).values(id=org.id, name=org.name, kind=org.kind,
+                                                       created_at=datetime.now(UTC)))
+                self._insert_user(s, user)
+        except IntegrityError:
+            raise AccountError("email_taken", "contact_email") from None
+
+    def add_org(self, org: Organisation) -> None:
+        """Store an organisation unless it exists."""
+        with self.sessions() as s, s.begin():
+            if s.execute(select(organisations.c.id).where(organisations.c.id == org.id)).first() is None:
+                s.execute(insert(organisations).values(id=org.id, name=org.name, kind=org.kind,
+                                                       created_at=datetime.now(UTC)))
+
+    def add_user(self, user: User) -> None:
+        """Store a user."""
+        try:
+            with self.sessions() as s, s.begin():
+                self._insert_user(s, user)
+        except IntegrityError:
+            raise AccountError("email_taken", "email") from None
+
+    @staticmethod
+    def _insert_user(s: Session, user: User) -> None:
+        s.execute(insert(users).values(id=user.id, email=user.email, password_hash=user.password_hash,
+                                       role=user.role, org=user.org, created_at=datetime.now(UTC)))
+
+    def org(self, org_id: str) -> Organisation | None:
+        """Return an organisation by id."""
+        with self.sessions() as s:
+            row = s.execute(select(organisations).where(organisations.c.id == org_id)).mappings().first()
+        return Organisation(row["id"], row["name"], row["kind"]) if row else None
+
+    def _user_where(self, clause) -> User | None:
+        with self.sessions() as s:
+            row = s.execute(select(users).where(clause)).mappings().first()
+        return User(row["id"], row["email"], row["password_hash"], row["role"], row["org"]) if row else None
+
+    def user_by_email(self, email: str) -> User | None:
+        """Return the user with this (normalised) email."""
+        return self._user_where(users.c.email == email)
+
+    def user(self, user_id: str) -> User | None:
+        """Return a user by id."""
+        return self._user_where(users.c.id == user_id)
+
+    def add_session(self, session: WebSession) -> None:
+        """Store a session."""
+        with self.sessions() as s, s.begin():
+            s.execute(insert(web_sessions).values(id_hash=session.id_hash, user_id=session.user_id,
+                                                  expires_at=session.expires_at))
+
+    def session(self, id_hash: str) -> WebSession | None:
+        """Return a session by the hash of its secret."""
+        with self.sessions() as s:
+            row = s.execute(select(web_sessions).where(web_sessions.c.id_hash == id_hash)).mappings().first()
+        return WebSession(row["id_hash"], row["user_id"], _aware(row["expires_at"])) if row else None
+
+    def drop_session(self, id_hash: str) -> None:
+        """Forget a session."""
+        with self.sessions() as s, s.begin():
+            s.execute(delete(web_sessions).where(web_sessions.c.id_hash == id_hash))
+
+    def signing_key(self, make) -> str:
+        """Return the cookie-signing key kept in the database, created with ``make()`` on first use."""
+        with self.sessions() as s, s.begin():
+            row = s.execute(select(portal_keys.c.value).where(portal_keys.c.name == "cookies")).first()
+            if row is not None:
+                return row[0]
+            try:
+                with s.begin_nested():
+                    s.execute(insert(portal_keys).values(name="cookies", value=make()))
+            except IntegrityError:
+                pass  # another worker created it first; use theirs
+            return s.execute(select(portal_keys.c.value).where(portal_keys.c.name == "cookies")).scalar_one()

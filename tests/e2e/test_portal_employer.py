@@ -1,0 +1,129 @@
+"""An employer signs up, posts a vacancy held for a low wage, fixes it and sees it published, in headless Chromium."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect, sync_playwright
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.e2e
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def puente(tmp_path):
+    """Run `puente up` (every service, one port, real gunicorn) on a free loopback port."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PUENTE_")}
+    env["PYTHONPATH"] = str(ROOT)
+    proc = subprocess.Popen([sys.executable, "-m", "services.cli", "up", "--port", str(port), "--no-demo",
+                             "--data-dir", str(tmp_path / "embedded")], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        assert proc.poll() is None, proc.stderr.read()
+        try:
+            with urllib.request.urlopen(f"{base}/services/vacancies/readyz", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            pass
+        assert time.monotonic() < deadline, "puente up never became ready"
+        time.sleep(0.3)
+    yield base
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(30) == 0
+
+
+@pytest.fixture
+def page():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is not installed")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")  # a phone
+        yield context.new_page()
+        browser.close()
+
+
+def serious_violations(page) -> list[str]:
+    results = Axe().run(page)
+    return [f"{v['id']}: {v['help']}" for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def fill_vacancy(page, amount: str) -> None:
+    page.get_by_label("Job title").fill("Cocinero de línea")
+    page.get_by_label("Description").fill("Preparar platos calientes y mantener limpia la cocina del restaurante.")
+    page.get_by_label("Language of the text").select_option("es")
+    page.locator("#language_1-code").select_option("es")
+    page.locator("#language_1-min_level").select_option("B1")
+    page.get_by_label("Country").select_option("CO")
+    page.get_by_label("City").fill("Bogotá")
+    page.get_by_label("Number of openings").fill("2")
+    page.get_by_label("Amount").fill(amount)
+    page.get_by_label("Currency").select_option("COP")
+    page.get_by_label("Paid").select_option("month")
+    page.get_by_label("Hours per week").fill("42")
+    page.get_by_label("Contract").select_option("permanent")
+    page.get_by_label("Social security (health and pension contributions)").check()
+
+
+def test_an_employer_posts_a_vacancy_held_for_a_low_wage_fixes_it_and_sees_it_published(puente, page):
+    page.goto(f"{puente}/signup/employer")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.get_by_label("Organisation name").fill("Restaurante El Fogón")
+    page.get_by_label("Tax identification number").fill("900765432-1")
+    page.get_by_label("Country").select_option("CO")
+    page.get_by_label("Sector").fill("hotels and restaurants")
+    page.get_by_label("Email address").fill("jefa@elfogon.example")
+    page.get_by_label("Password").fill("a long enough password")
+    page.get_by_role("button", name="Create the account").click()
+    expect(page.get_by_role("heading", name="My vacancies")).to_be_visible()
+
+    page.get_by_role("link", name="Post a vacancy").first.click()
+    expect(page.get_by_role("heading", name="Post a vacancy")).to_be_visible()
+    assert serious_violations(page) == []
+
+    # Sending it empty: the error summary takes the focus and links to the field.
+    page.get_by_role("button", name="Post the vacancy").click()
+    expect(page).to_have_title("Error: Post a vacancy – Puente")
+    expect(page.locator(".error-summary")).to_be_focused()
+    page.locator(".error-summary").get_by_role("link", name="Enter the job title").click()
+    expect(page.get_by_label("Job title")).to_be_focused()
+
+    fill_vacancy(page, "900000")
+    page.get_by_role("button", name="Post the vacancy").click()
+    expect(page.get_by_role("heading", name="Edit a vacancy")).to_be_visible()
+    finding = page.locator("#pay-amount-finding-1")
+    expect(finding).to_contain_text("Must change:")
+    expect(finding).to_contain_text("minimum")
+    assert serious_violations(page) == []
+
+    page.get_by_label("Amount").fill("1800000")
+    page.get_by_role("button", name="Save the vacancy").click()
+    expect(page.get_by_role("heading", name="My vacancies")).to_be_visible()
+    vacancy = page.locator(".vacancy", has_text="Cocinero de línea")
+    expect(vacancy.locator(".status")).to_have_text("Published")
+
+    # The language is switchable and remembered.
+    page.get_by_role("link", name="Español").click()
+    expect(page.get_by_role("heading", name="Mis vacantes")).to_be_visible()
+    page.get_by_role("link", name="Publicar una vacante").first.click()
+    expect(page.locator("html")).to_have_attribute("lang", "es")

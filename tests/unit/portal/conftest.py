@@ -1,0 +1,75 @@
+"""Fixtures for the portal's pages: the real app on a fresh SQLite file, the vacancies service faked."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from services.portal import SERVICE
+from services.portal.vacancies_client import FakeVacancies
+from shared.bus import InMemoryBus
+from shared.service import build_container
+from shared.settings import load_settings
+
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture
+def fake():
+    return FakeVacancies()
+
+
+@pytest.fixture
+def container(tmp_path, fake):
+    container = build_container(SERVICE, load_settings({}, bus="memory", secret_key="p" * 40), bus=InMemoryBus(),
+                                data_dir=tmp_path)
+    container.extras["vacancies_client"] = fake
+    yield container
+    container.engine.dispose()
+
+
+@pytest.fixture
+def app(container):
+    return SERVICE.create_app(container)
+
+
+@pytest.fixture
+def visitor(app):
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"  # the portal's own default is Spanish
+    return client
+
+
+def csrf(html: str) -> str:
+    """Return the CSRF token of the first form on a page."""
+    match = CSRF.search(html)
+    assert match, "the page has no CSRF token"
+    return match.group(1) or match.group(2)
+
+
+def submit(client, path: str, data: dict, headers=None, **kwargs):
+    """Open a page, then send its form with ``data`` (as a person would), and return the answer."""
+    page = client.get(path, headers=headers or {})
+    return client.post(path, data={"csrf_token": csrf(page.get_data(as_text=True)), **data}, headers=headers or {},
+                       **kwargs)
+
+
+EMPLOYER = {"name": "Panadería La Esquina", "tax_id": "900123456-7", "country": "CO", "sector": "food",
+            "contact_email": "Ana@LaEsquina.example", "password": "a long password"}
+
+VACANCY = {"title": "Cocinero de línea", "description": "Preparar platos calientes en un restaurante.",
+           "language": "es",
+           "occupation": "", "required_skills": "", "nice_skills": "", "language_1-code": "es",
+           "language_1-min_level": "B1", "language_2-code": "", "language_2-min_level": "", "country": "CO",
+           "city": "Bogotá", "openings": "2", "pay-amount": "900000", "pay-currency": "COP", "pay-period": "month",
+           "hours_per_week": "44", "shifts": "", "contract_type": "permanent", "start_date": "", "closing_date": "",
+           "benefits-social_security": "y"}
+
+
+@pytest.fixture
+def employer(visitor):
+    """Sign up an employer through the page and return the signed-in client."""
+    response = submit(visitor, "/signup/employer", EMPLOYER)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return visitor

@@ -1,0 +1,232 @@
+"""The portal's pages, driven like a visitor without JavaScript, against a fake vacancies service."""
+
+import re
+from html.parser import HTMLParser
+
+from services.portal.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
+from services.portal.vacancies_client import Reply
+from tests.unit.portal.conftest import EMPLOYER, VACANCY, csrf, submit
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def post_vacancy(client, **changes):
+    return submit(client, "/employer/vacancies/new", {**VACANCY, **changes})
+
+
+class Controls(HTMLParser):
+    """Collect form controls and the ids that labels point at."""
+
+    def __init__(self):
+        super().__init__()
+        self.controls, self.labelled = [], set()
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "label":
+            self.labelled.add(a.get("for"))
+        if tag in ("input", "select", "textarea") and a.get("type") not in ("hidden", "submit"):
+            self.controls.append(a.get("id"))
+
+
+def test_sign_up_registers_the_organisation_with_the_vacancies_service_and_signs_in(visitor, fake, container):
+    response = submit(visitor, "/signup/employer", EMPLOYER)
+    assert response.status_code == 302 and response.location.endswith("/employer/vacancies")
+    (org, registered), = fake.employers.items()
+    assert org.startswith("employer-panaderia-la-esquina-")
+    assert registered["tax_id"] == "900123456-7" and registered["contact_email"] == "ana@laesquina.example"
+    page = visitor.get("/employer/vacancies")
+    assert page.status_code == 200 and "Post a vacancy" in text(page)
+    token = fake.calls[-1][1]
+    principal = container.issuer.verify(token)
+    assert (principal.role, principal.org) == ("employer", org)
+
+
+def test_sign_up_stores_nothing_when_the_service_refuses_a_field(visitor, fake):
+    response = submit(visitor, "/signup/employer", {**EMPLOYER, "tax_id": " "})
+    assert response.status_code == 422 and not fake.employers
+    page = text(response)
+    assert page.count("Enter your tax identification number") == 2  # in the summary and next to the field
+    assert '<a href="#tax_id">' in page and "<title>Error:" in page
+    assert submit(visitor, "/signin", {"email": EMPLOYER["contact_email"],
+                                       "password": EMPLOYER["password"]}).status_code == 422
+
+
+def test_sign_up_keeps_the_answers_when_the_service_is_down(visitor, fake):
+    fake.unavailable = True
+    response = submit(visitor, "/signup/employer", EMPLOYER)
+    assert response.status_code == 422 and "could not reach the vacancies service" in text(response)
+    assert 'value="Panadería La Esquina"' in text(response)
+
+
+def test_a_second_account_with_the_same_email_is_refused(employer, app):
+    other = app.test_client()
+    other.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    response = submit(other, "/signup/employer", {**EMPLOYER, "name": "Other"})
+    assert response.status_code == 422 and "already uses this email" in text(response)
+
+
+def test_a_wrong_password_gets_an_error_summary_linked_to_the_field(visitor, employer):
+    visitor.post("/signout", data={"csrf_token": csrf(text(visitor.get("/employer/vacancies")))})
+    response = submit(visitor, "/signin", {"email": EMPLOYER["contact_email"], "password": "not the password"})
+    page = text(response)
+    assert response.status_code == 422 and "<title>Error: Sign in" in page
+    assert 'role="alert"' in page and '<a href="#email">The email address or the password is not right</a>' in page
+    assert 'aria-invalid="true"' in page and 'aria-describedby="email-error"' in page
+
+
+def test_pages_for_employers_send_strangers_to_sign_in(visitor):
+    response = visitor.get("/employer/vacancies/new")
+    assert response.status_code == 302 and "/signin?next=/employer/vacancies/new" in response.location
+
+
+def test_signing_out_ends_the_session_on_the_server(employer, app):
+    cookie = employer.get_cookie("puente_session").value
+    employer.post("/signout", data={"csrf_token": csrf(text(employer.get("/employer/vacancies")))})
+    replay = app.test_client()
+    replay.set_cookie("puente_session", cookie)
+    assert replay.get("/employer/vacancies").status_code == 302
+
+
+def test_a_form_without_its_csrf_token_is_refused(employer):
+    response = employer.post("/employer/vacancies/new", data=VACANCY)
+    assert response.status_code == 422 and "The form had expired" in text(response)
+    assert employer.post("/signout").status_code == 400
+
+
+def test_the_language_comes_from_the_browser_and_a_choice_is_remembered(visitor):
+    assert '<html lang="pt">' in text(visitor.get("/signin", headers={"Accept-Language": "pt-BR,pt;q=0.9"}))
+    assert "Iniciar sesión" in text(visitor.get("/signin", headers={"Accept-Language": "es-CO"}))
+    assert '<html lang="es">' in text(visitor.get("/signin", headers={"Accept-Language": "de"}))
+    switched = visitor.get("/language/en?next=/signin")
+    assert switched.location == "/signin"
+    assert '<html lang="en">' in text(visitor.get("/signin", headers={"Accept-Language": "pt-BR"}))
+    assert visitor.get("/language/en?next=https://evil.example/").location == "/"
+
+
+def test_a_vacancy_paid_under_the_minimum_is_held_and_the_reason_shows_next_to_the_pay(employer, fake):
+    response = post_vacancy(employer)
+    (vacancy,) = fake.vacancies.values()
+    assert vacancy["status"] == "held" and vacancy["pay"] == {"amount": 900000, "currency": "COP", "period": "month"}
+    assert vacancy["languages"] == [{"code": "es", "min_level": "B1"}] and vacancy["benefits"]["social_security"]
+    assert response.location.endswith(f"/employer/vacancies/{vacancy['id']}/edit")
+    page = text(employer.get(response.location, headers={"Accept-Language": "es"}))
+    assert "retenida para revisión" in page
+    assert re.search(r'id="pay-amount-finding-1">\s*<strong>Debe cambiar:</strong>\s*El salario está por debajo', page)
+    assert 'aria-describedby="pay-amount-hint pay-amount-finding-1"' in page
+    listing = text(employer.get("/employer/vacancies", headers={"Accept-Language": "es"}))
+    assert "Retenida para revisión" in listing and "El salario está por debajo del mínimo legal" in listing
+
+
+def test_fixing_the_pay_of_a_held_vacancy_publishes_it(employer, fake):
+    edit = post_vacancy(employer).location
+    (vacancy_id,) = fake.vacancies
+    response = submit(employer, edit, {**VACANCY, "pay-amount": "1600000", "action": "save"})
+    assert response.status_code == 302 and response.location.endswith("/employer/vacancies")
+    assert fake.vacancies[vacancy_id]["status"] == "published" and fake.vacancies[vacancy_id]["version"] == 2
+    assert "Published" in text(employer.get("/employer/vacancies"))
+
+
+def test_an_edit_made_on_a_stale_copy_is_not_applied(employer, fake):
+    edit = post_vacancy(employer).location
+    page = text(employer.get(edit))
+    (vacancy_id,) = fake.vacancies
+    fake.vacancies[vacancy_id]["version"] += 1  # someone else saved in between
+    response = employer.post(edit, data={**VACANCY, "pay-amount": "1600000", "csrf_token": csrf(page),
+                                         "etag": '"1"'})
+    assert response.status_code == 302 and response.location.endswith(edit)
+    assert fake.vacancies[vacancy_id]["status"] == "held"
+
+
+def test_invalid_fields_are_reported_in_the_summary_and_beside_each_field_and_nothing_is_sent(employer, fake):
+    response = post_vacancy(employer, title="", **{"pay-amount": "-5", "required_skills": "juggling fire"})
+    page = text(response)
+    assert response.status_code == 422 and not fake.vacancies and "<title>Error:" in page
+    for fid, message in [("title", "Enter the job title"), ("pay-amount", "The pay cannot be negative"),
+                         ("required_skills", "We do not know these skills: juggling fire")]:
+        assert f'<a href="#{fid}">{message}' in page
+        assert re.search(rf'id="{fid}-error"><span class="visually-hidden">Error:</span> {message}', page)
+
+
+def test_errors_the_service_reports_land_next_to_the_field_its_pointer_names(employer, fake):
+    fake.create_vacancy = lambda *args: Reply(422, {"errors": [
+        {"pointer": "/languages/0/min_level", "reason": "Not a CEFR level."},
+        {"pointer": "/employer_id", "reason": "Unknown employer."}]})
+    page = text(post_vacancy(employer))
+    assert '<a href="#language_1-min_level">Not a CEFR level.</a>' in page
+    assert 'id="language_1-min_level-error"' in page and "<li>Unknown employer.</li>" in page
+
+
+def test_checking_pay_shows_it_against_the_minimum_wage_without_saving(employer, fake):
+    response = post_vacancy(employer, action="check", **{"pay-amount": "1000000"})
+    page = text(response)
+    assert response.status_code == 200 and not fake.vacancies
+    assert "about 1,000,000 COP a month" in page and "minimum wage is 1,423,500 COP" in page
+    assert "This is below the minimum wage." in page and 'id="pay-amount-finding-1"' in page
+
+
+def test_occupation_suggestions_work_without_javascript(employer):
+    page = text(post_vacancy(employer, title="Cook for a hotel", action="suggest"))
+    assert 'value="pick:5120"' in page and "5120 – Cooks" in page
+    picked = text(post_vacancy(employer, title="Cook for a hotel", action="pick:5120"))
+    assert 'id="occupation" inputmode="numeric" name="occupation" type="text" value="5120"' in picked
+
+
+def test_the_scripts_get_suggestions_and_a_pay_check_as_json(employer):
+    assert employer.get("/employer/occupations?q=cook").json["suggestions"][0]["code"] == "5120"
+    assert employer.get("/employer/occupations?q=co").json == {"suggestions": []}
+    token = csrf(text(employer.get("/employer/vacancies/new")))
+    checked = employer.post("/employer/vacancies/check", data=VACANCY, headers={"X-CSRFToken": token})
+    assert checked.json["pay_check"]["minimum_monthly"] == 1423500
+    assert checked.json["findings"][0]["field_id"] == "pay-amount" and "1,423,500" in checked.json["pay_text"]
+    assert employer.post("/employer/vacancies/check", data=VACANCY).status_code == 400
+
+
+def test_closing_a_vacancy(employer, fake):
+    post_vacancy(employer, **{"pay-amount": "2000000"})
+    (vacancy_id,) = fake.vacancies
+    page = text(employer.get("/employer/vacancies"))
+    response = employer.post(f"/employer/vacancies/{vacancy_id}/close", data={"csrf_token": csrf(page)})
+    assert response.status_code == 302 and fake.vacancies[vacancy_id]["status"] == "closed"
+    assert "Closed" in text(employer.get("/employer/vacancies"))
+
+
+def test_an_employer_cannot_open_another_organisations_vacancy(employer, fake, app):
+    post_vacancy(employer)
+    (vacancy_id,) = fake.vacancies
+    other = app.test_client()
+    other.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    submit(other, "/signup/employer", {**EMPLOYER, "contact_email": "boss@other.example", "name": "Other"})
+    response = other.get(f"/employer/vacancies/{vacancy_id}/edit")
+    assert response.status_code == 404 and response.mimetype == "text/html"
+
+
+def test_the_pages_say_when_the_vacancies_service_is_down(employer, fake):
+    fake.unavailable = True
+    assert employer.get("/employer/vacancies").status_code == 503
+    response = post_vacancy(employer)
+    assert response.status_code == 422 and "Your answers are kept" in text(response)
+
+
+def test_every_form_control_has_a_label(employer):
+    for path in ("/employer/vacancies/new", "/signin", "/signup/employer"):
+        parser = Controls()
+        parser.feed(text(employer.get(path)))
+        assert parser.controls and set(parser.controls) <= parser.labelled, path
+
+
+def test_the_auth_api_still_answers_problem_json(visitor):
+    response = visitor.get("/api/v1/auth/whoami")
+    assert response.status_code == 401 and response.mimetype == "application/problem+json"
+
+
+def test_demo_accounts_are_created_once_and_can_sign_in(container, app):
+    assert load_demo(container) == len(DEMO_ACCOUNTS) == 9
+    assert load_demo(container) == 0
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    email = DEMO_ACCOUNTS[0][0]
+    assert submit(client, "/signin", {"email": email, "password": DEMO_PASSWORD}).status_code == 302
+    assert client.get("/employer/vacancies").status_code == 200
