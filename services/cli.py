@@ -128,9 +128,9 @@ def relay(service: str) -> None:
     """Publish one service's outbox to Kafka until stopped."""
     from shared.service import ensure_topics, make_relay
 
+    stop = _stop_on_signals()  # first, so a stop during start-up is honoured too
     _, container = _container(service, check=True)
     ensure_topics(container)
-    stop = _stop_on_signals()
     relay_ = make_relay(container)
     click.echo(f"relay for {service} running", err=True)
     relay_.run(stop, container.settings.relay_idle_ms / 1000)
@@ -143,11 +143,11 @@ def consume(service: str) -> None:
     """Run one service's event consumer until stopped."""
     from shared.service import ensure_topics, make_consumer
 
+    stop = _stop_on_signals()  # first, so a stop during start-up is honoured too
     definition, container = _container(service, check=True)
     if not definition.consumes:
         raise click.UsageError(f"{service} consumes no topics")
     ensure_topics(container)
-    stop = _stop_on_signals()
     consumer = make_consumer(definition, container)
     click.echo(f"consumer for {service} running", err=True)
     try:

@@ -119,7 +119,9 @@ def check(body):
 def check_out(result: GateResult, suggestions) -> dict:
     """Return the API view of a gate run."""
     return {"status": status_for(result.findings), "findings": findings_out(result.findings),
-            "pay_check": result.pay_check.to_dict() if result.pay_check else None,
+            # The response schema formats the date itself.
+            "pay_check": {**result.pay_check.to_dict(), "effective_date": result.pay_check.effective_date}
+            if result.pay_check else None,
             "occupation_suggestions": [s.__dict__ for s in suggestions]}
 
 

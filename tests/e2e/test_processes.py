@@ -52,6 +52,20 @@ def wait_ready(url, proc, timeout_s=60):
     raise AssertionError(f"{url} never became ready")
 
 
+def wait_for_line(proc, text, timeout_s=120):
+    """Read the process's stderr until a line contains ``text``."""
+    deadline = time.monotonic() + timeout_s
+    seen = []
+    while time.monotonic() < deadline:
+        line = proc.stderr.readline()
+        if not line and proc.poll() is not None:
+            break
+        seen.append(line)
+        if text in line:
+            return
+    raise AssertionError(f"never saw {text!r}; stderr: {''.join(seen)[-2000:]}")
+
+
 def stop(proc, timeout_s=30) -> int:
     proc.send_signal(signal.SIGTERM)
     return proc.wait(timeout_s)
@@ -92,8 +106,8 @@ def test_a_service_a_relay_and_a_consumer_run_as_processes_and_stop_on_sigterm(e
 
     relay = start("relay", "profiles", env=env("profiles"))
     consumer = start("consume", "matching", env=env("matching"))
-    time.sleep(3)
-    assert relay.poll() is None and consumer.poll() is None, relay.stderr.read() + consumer.stderr.read()
+    for proc, line in ((relay, "relay for profiles running"), (consumer, "consumer for matching running")):
+        wait_for_line(proc, line)
     assert stop(relay) == 0
     assert stop(consumer) == 0
     # The processes created Puente's topics with their settings, nobody else did.
