@@ -176,6 +176,50 @@ def topics() -> None:
         click.echo(f"{spec.name}\tpartitions={spec.partitions}\t{spec.configs()['cleanup.policy']}")
 
 
+# -- bulk imports ---------------------------------------------------------------------------------
+@main.group("import")
+def import_() -> None:
+    """Import files with a progress bar and a per-row report; a bad row never stops the batch."""
+
+
+@import_.command("profiles")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--centre", required=True, help="The orientation centre (organisation id) importing.")
+@click.option("--by", "by", required=True, help="Who records the rows and their consents.")
+@click.option("--lang", default="es", type=click.Choice(["es", "pt", "en"]), show_default=True)
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here (JSON Lines).")
+def import_profiles(file: Path, centre: str, by: str, lang: str, report: Path | None) -> None:
+    """Import profiles from CSV or JSON Lines; importing the same file again creates nothing."""
+    from rich.console import Console
+
+    from services.profiles.app import build_service
+    from services.profiles.bulk import import_file
+    from services.profiles.domain.model import Actor
+
+    _, container = _container("profiles", check=False, needs_bus=False)
+    result = import_file(build_service(container), file, Actor(by, "counsellor", centre), lang=lang)
+    if report:
+        report.write_text(result.to_jsonl(), encoding="utf-8")
+    else:
+        click.echo(result.to_jsonl(), nl=False)
+    Console(stderr=True).print(result.counts)
+    raise SystemExit(0 if "invalid" not in result.counts else 1)
+
+
+@import_.command("vacancies")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--org", required=True, help="The submitting organisation (an employer or a ministry).")
+@click.option("--role", default="ministry", type=click.Choice(["employer", "ministry"]), show_default=True)
+def import_vacancies(file: Path, org: str, role: str) -> None:
+    """Import vacancies from JSON Lines, CSV or a JobPosting array; idempotent by the feed's own ids."""
+    from services.vacancies.feed import cli_import
+
+    _, container = _container("vacancies", check=False, needs_bus=False)
+    counts = cli_import(container, str(file), org, role=role)
+    click.echo(json.dumps(counts))
+    raise SystemExit(0 if not counts.get("error") else 1)
+
+
 # -- identity for operators ----------------------------------------------------------------------
 @main.command()
 @click.option("--role", required=True, type=click.Choice(["employer", "counsellor", "ministry", "admin"]))

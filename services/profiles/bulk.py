@@ -3,7 +3,7 @@
 A bad row is reported and skipped; it never stops the batch. Each row's fingerprint (centre plus the
 row's content) is stored with the profile it created, so importing the same file again creates nothing.
 
-Usage: ``python -m services.profiles.bulk FILE --centre centre-lima --by counsellor@centre`` (uses the
+Usage: ``puente import profiles FILE --centre centre-lima --by counsellor@centre`` (uses the
 service's settings, like ``puente serve profiles``).
 """
 
@@ -169,34 +169,3 @@ def _import_row(profiles: ProfileService, schema: ProfileIn, actor: Actor, numbe
                 for d in outcome.duplicates]
     return RowResult(number, outcome.status, outcome.profile_id, warnings=warnings)
 
-
-def main(argv: list[str] | None = None) -> int:
-    """Import a file from the command line and print the per-row report as JSON Lines."""
-    import argparse
-    import os
-
-    from services.profiles import SERVICE
-    from services.profiles.app import build_service
-    from shared.service import build_container
-    from shared.settings import load_settings
-
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("file", type=Path)
-    parser.add_argument("--centre", required=True, help="the orientation centre (organisation id) importing")
-    parser.add_argument("--by", required=True, help="who records the rows and their consents")
-    parser.add_argument("--lang", default="es", choices=("es", "pt", "en"))
-    parser.add_argument("--report", type=Path, help="write the per-row report here (JSON Lines)")
-    args = parser.parse_args(argv)
-    container = build_container(SERVICE, load_settings(os.environ))
-    report = import_file(build_service(container), args.file, Actor(args.by, "counsellor", args.centre),
-                         lang=args.lang)
-    if args.report:
-        args.report.write_text(report.to_jsonl(), encoding="utf-8")
-    else:
-        print(report.to_jsonl(), end="")
-    Console(stderr=True).print(report.counts)
-    return 0 if "invalid" not in report.counts else 1
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
