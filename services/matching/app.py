@@ -7,5 +7,8 @@ from shared.service import Container, base_app
 
 def create_app(container: Container) -> Flask:
     """Create the matching app from its adapters."""
-    app, _api = base_app(container)
+    from services.matching.api import blp
+
+    app, api = base_app(container)
+    api.register_blueprint(blp)
     return app

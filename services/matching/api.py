@@ -1,0 +1,123 @@
+"""``GET /api/v1/matches``: ranked vacancies for a profile, or pseudonymous candidates for a vacancy."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from flask import current_app, g, request
+from flask_smorest import Blueprint
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from services.matching.domain import LANGS, blockers_out, explain
+from services.matching.sql_store import SqlReadModelStore
+from services.matching.wiring import matcher_of
+from shared.auth import requires
+from shared.http import problem
+
+blp = Blueprint("matches", __name__, url_prefix="/api/v1/matches", description="Ranked matches")
+MAX_LIMIT = 100
+UUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+
+
+class MatchQuery(Schema):
+    profile = fields.String(validate=validate.Regexp(UUID, error="must be a profile id (UUID)"))
+    vacancy = fields.String(validate=validate.Regexp(UUID, error="must be a vacancy id (UUID)"))
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_LIMIT))
+    cursor = fields.String(load_default=None, validate=validate.Length(max=64))
+    lang = fields.String(load_default=None, validate=validate.OneOf(LANGS))
+
+    @validates_schema
+    def _one_target(self, data, **kwargs):
+        if ("profile" in data) == ("vacancy" in data):
+            raise ValidationError("give exactly one of profile or vacancy", "profile")
+
+
+class Blocker(Schema):
+    code = fields.String(required=True, metadata={"enum": ["work_authorization", "licence_required", "language",
+                                                           "location"]})
+    message = fields.String(required=True)
+    next_step = fields.String(required=True)
+
+
+class MatchItem(Schema):
+    vacancy_id = fields.String()
+    profile_id = fields.String()
+    score = fields.Float(required=True, metadata={"minimum": 0, "maximum": 1})
+    eligible = fields.Boolean(required=True)
+    blockers = fields.List(fields.Nested(Blocker), required=True)
+    explanation = fields.Dict(required=True, metadata={"description": "matched and missing skills, occupation "
+                                                       "match, credential status, languages, components, sentence"})
+
+
+class MatchPage(Schema):
+    items = fields.List(fields.Nested(MatchItem), required=True)
+    next_cursor = fields.String(allow_none=True, required=True)
+    model_version = fields.String(required=True)
+
+
+def _offset(cursor: str | None) -> int | None:
+    if cursor is None:
+        return 0
+    try:
+        value = int(base64.urlsafe_b64decode(cursor.encode() + b"==").decode())
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return None
+    return value if value >= 0 else None
+
+
+def _cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(str(offset).encode()).decode().rstrip("=")
+
+
+def _language(query_lang: str | None) -> str:
+    return query_lang or request.accept_languages.best_match(LANGS) or "en"
+
+
+@blp.get("")
+@blp.arguments(MatchQuery, location="query")
+@blp.response(200, MatchPage)
+@blp.doc(security=[{"bearerAuth": []}])
+@requires("counsellor", "admin", "employer")
+def matches(query):
+    """Rank open vacancies for a profile (counsellors, admins), or candidates for a vacancy (its employer too).
+
+    Eligible items come first; ineligible ones follow with what blocks them and the next step. Employers
+    see only eligible candidates who consented to introductions, by pseudonymous id.
+    """
+    container = current_app.extensions["puente.container"]
+    offset = _offset(query["cursor"])
+    if offset is None:
+        return problem(400, "Bad Request", "the cursor is not one this API issued",
+                       errors=[{"pointer": "/cursor", "reason": "is not a cursor from a previous page"}])
+    lang, principal, matcher = _language(query["lang"]), g.principal, matcher_of(container)
+    with container.sessions() as session:
+        store = SqlReadModelStore(session)
+        matcher.sync(store)
+        if "profile" in query:
+            principal.require("counsellor", "admin")
+            profile = store.get_profile(query["profile"])
+            if profile is None:
+                return problem(404, "Not Found", "no profile with this id takes part in matching")
+            principal.require("counsellor", "admin", org=profile.centre)
+            ranked = matcher.for_profile(store, profile.profile_id) or []
+            vacancies = {v.vacancy_id: v for v in store.vacancies([m.vacancy_id for m in ranked])}
+            key = "vacancy_id"
+        else:
+            vacancy = store.get_vacancy(query["vacancy"])
+            if vacancy is None or vacancy.status != "open":
+                return problem(404, "Not Found", "no open vacancy with this id")
+            principal.require("counsellor", "admin", "employer", org=vacancy.employer_id
+                              if principal.role == "employer" else None)
+            employer = principal.role == "employer"
+            ranked = matcher.for_vacancy(store, vacancy.vacancy_id, introductions_only=employer) or []
+            if employer:  # a person's situation is the counsellor's business, not the employer's
+                ranked = [m for m in ranked if m.eligible]
+            vacancies = {vacancy.vacancy_id: vacancy}
+            key = "profile_id"
+    page = ranked[offset: offset + query["limit"]]
+    items = [{key: getattr(m, key), "score": m.score, "eligible": m.eligible, "blockers": blockers_out(m, lang),
+              "explanation": explain(m, vacancies[m.vacancy_id], matcher.taxonomy, lang)} for m in page]
+    more = offset + query["limit"] < len(ranked)
+    return {"items": items, "next_cursor": _cursor(offset + query["limit"]) if more else None,
+            "model_version": matcher.model_version}

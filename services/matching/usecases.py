@@ -1,0 +1,271 @@
+"""Use cases: apply events to the read models and the indexes, rank, and find new strong matches."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from typing import Any, Protocol
+
+import numpy as np
+
+from services.matching.domain import (
+    BLEND_VERSION,
+    ConceptBridge,
+    CredentialView,
+    Embedder,
+    Match,
+    ProfileView,
+    VacancyView,
+    Weights,
+    assess,
+    credential_from_event,
+    order,
+    profile_document,
+    profile_from_event,
+    vacancy_document,
+    vacancy_from_event,
+)
+from services.matching.index import VectorIndex
+
+
+class ReadModelStore(Protocol):
+    """The matching read models; one instance works inside one transaction."""
+
+    def get_profile(self, profile_id: str) -> ProfileView | None: ...
+
+    def put_profile(self, view: ProfileView, vector: np.ndarray) -> None: ...
+
+    def delete_profile(self, profile_id: str) -> None: ...
+
+    def profiles(self, ids: Iterable[str] | None = None) -> list[ProfileView]: ...
+
+    def get_vacancy(self, vacancy_id: str) -> VacancyView | None: ...
+
+    def put_vacancy(self, view: VacancyView, vector: np.ndarray | None) -> None: ...
+
+    def vacancies(self, ids: Iterable[str] | None = None, *, occupation_prefixes: Iterable[str] = ()
+                  ) -> list[VacancyView]: ...
+
+    def vectors(self, kind: str, ids: Iterable[str] | None = None) -> list[tuple[str, np.ndarray]]: ...
+
+    def credentials(self, profile_ids: Iterable[str]) -> dict[str, list[CredentialView]]: ...
+
+    def put_credential(self, view: CredentialView) -> None: ...
+
+    def put_placement(self, data: Mapping[str, Any]) -> None: ...
+
+    def placements(self) -> list[dict[str, Any]]: ...
+
+    def claim_suggestion(self, profile_id: str, vacancy_id: str) -> bool: ...
+
+    def revision(self) -> int: ...
+
+    def changes_since(self, revision: int) -> tuple[int, list[tuple[str, str]]]: ...
+
+    def reset(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A new strong match to announce."""
+
+    profile_id: str
+    vacancy_id: str
+    score: float
+    eligible: bool
+    model_version: str
+
+
+def _newer(stored: str | None, incoming: str) -> bool:
+    # ISO timestamps from one producer compare as instants only after parsing (offsets may differ).
+    if not stored:
+        return True
+    return datetime.fromisoformat(incoming) >= datetime.fromisoformat(stored)
+
+
+class Matcher:
+    """Keeps indexes in step with the read models and ranks pairs with the blend."""
+
+    def __init__(self, taxonomy: Any, embedder: Embedder, vacancy_index: VectorIndex, profile_index: VectorIndex,
+                 *, weights: Weights | None = None, bridge: ConceptBridge | None = None, pool: int = 400,
+                 strong: float = 0.7, today: Callable[[], date] = lambda: datetime.now(UTC).date()):
+        self.taxonomy, self.embedder = taxonomy, embedder
+        self.vacancy_index, self.profile_index = vacancy_index, profile_index
+        self.weights = weights or Weights()
+        self.bridge = bridge if bridge is not None else ConceptBridge(taxonomy, embedder)
+        self.pool, self.strong, self.today = pool, strong, today
+        self._loaded_revision: int | None = None
+        # The consumer thread writes the indexes while request threads read them (embedded mode, tests).
+        self._lock = threading.RLock()
+        digest = hashlib.sha256(json.dumps(self.weights.__dict__, sort_keys=True).encode()).hexdigest()[:8]
+        self.model_version = f"{BLEND_VERSION}+{digest}+{embedder.encoder.name}"
+
+    # -- events in --------------------------------------------------------------------------------
+    def apply_profiles(self, store: ReadModelStore, events: Sequence[Mapping[str, Any]]) -> list[ProfileView]:
+        """Store published profiles (newest wins), inferring concepts and encoding all new texts in one batch."""
+        latest: dict[str, ProfileView] = {}
+        for data in events:
+            view = profile_from_event(data)
+            known = latest.get(view.profile_id) or store.get_profile(view.profile_id)
+            if known is None or _newer(known.updated_at, view.updated_at):
+                latest[view.profile_id] = view
+        views = list(latest.values())
+        if not views:
+            return []
+        inferred = self.bridge.occupations([v.text for v in views])
+        views = [replace(v, inferred_occupations=occ, inferred_skills=self.bridge.skills(v.text))
+                 for v, occ in zip(views, inferred, strict=True)]
+        vectors = self.embedder.embed([profile_document(v, self.taxonomy) for v in views], kind="query")
+        for view, vector in zip(views, vectors, strict=True):
+            store.put_profile(view, vector)
+        with self._lock:
+            self.profile_index.upsert([v.profile_id for v in views], vectors)
+        return views
+
+    def withdraw_profile(self, store: ReadModelStore, profile_id: str) -> None:
+        """Forget a profile: matching keeps nothing of a person who left."""
+        store.delete_profile(profile_id)
+        with self._lock:
+            self.profile_index.remove([profile_id])
+
+    def apply_vacancies(self, store: ReadModelStore, events: Sequence[Mapping[str, Any]]) -> list[VacancyView]:
+        """Store published vacancies (newest state wins) and encode their texts in one batch."""
+        latest: dict[str, VacancyView] = {}
+        for data in events:
+            view = vacancy_from_event(data)
+            known = latest.get(view.vacancy_id) or store.get_vacancy(view.vacancy_id)
+            if known is None or _newer(known.changed_at, view.changed_at):
+                latest[view.vacancy_id] = view
+        views = list(latest.values())
+        if not views:
+            return []
+        vectors = self.embedder.embed([vacancy_document(v, self.taxonomy) for v in views], kind="passage")
+        for view, vector in zip(views, vectors, strict=True):
+            store.put_vacancy(view, vector)
+        with self._lock:
+            self.vacancy_index.upsert([v.vacancy_id for v in views], vectors)
+        return views
+
+    def change_vacancy_status(self, store: ReadModelStore, vacancy_id: str, status: str, at: str,
+                              employer_id: str | None = None, country: str | None = None) -> None:
+        """Mark a vacancy held or closed (if this is the newest news of it) and take it out of the index."""
+        known = store.get_vacancy(vacancy_id)
+        if known is not None and not _newer(known.changed_at, at):
+            return
+        if known is None:  # held before we saw it published: remember it so a late, older publish cannot open it
+            known = VacancyView(vacancy_id=vacancy_id, employer_id=employer_id or "", status=status,
+                                country=country or "ZZ")
+        store.put_vacancy(replace(known, status=status, changed_at=at), None)
+        with self._lock:
+            self.vacancy_index.remove([vacancy_id])
+
+    def apply_credentials(self, store: ReadModelStore, events: Sequence[Mapping[str, Any]]) -> None:
+        """Store credential assessments (newest per credential wins)."""
+        for data in events:
+            store.put_credential(credential_from_event(data))
+
+    def apply_placements(self, store: ReadModelStore, events: Sequence[Mapping[str, Any]]) -> None:
+        """Store placement outcomes for the re-ranker and the fairness audit."""
+        for data in events:
+            store.put_placement(data)
+
+    # -- index ------------------------------------------------------------------------------------
+    def sync(self, store: ReadModelStore) -> None:
+        """Bring the indexes up to the store's revision: only the rows changed since the last sync, or all
+        of them the first time and after a rebuild."""
+        with self._lock:
+            if self._loaded_revision is None:
+                self._reload(store)
+                return
+            revision, changed = store.changes_since(self._loaded_revision)
+            if revision == self._loaded_revision:
+                return
+            if ("reset", "*") in changed:
+                self._reload(store)
+                return
+            for kind, index in (("vacancy", self.vacancy_index), ("profile", self.profile_index)):
+                ids = sorted(i for k, i in changed if k == kind)
+                if not ids:
+                    continue
+                found = store.vectors(kind, ids)
+                index.remove(sorted(set(ids) - {i for i, _ in found}))
+                if found:
+                    index.upsert([i for i, _ in found], np.stack([v for _, v in found]))
+            self._loaded_revision = revision
+
+    def _reload(self, store: ReadModelStore) -> None:
+        revision = store.revision()
+        for kind, index in (("vacancy", self.vacancy_index), ("profile", self.profile_index)):
+            rows = store.vectors(kind)
+            index.clear()
+            if rows:
+                index.upsert([i for i, _ in rows], np.stack([v for _, v in rows]))
+        self._loaded_revision = revision
+
+    def reset(self) -> None:
+        """Empty the indexes (before a replay) and forget what was loaded."""
+        with self._lock:
+            self.vacancy_index.clear()
+            self.profile_index.clear()
+            self._loaded_revision = None
+
+    # -- ranking ----------------------------------------------------------------------------------
+    def for_profile(self, store: ReadModelStore, profile_id: str) -> list[Match] | None:
+        """Rank the open vacancies for a profile, eligible first; None when the profile is unknown."""
+        profile = store.get_profile(profile_id)
+        if profile is None:
+            return None
+        query = self._vector(store, "profile", profile_id)
+        with self._lock:
+            near = dict(self.vacancy_index.search(query, self.pool)) if query is not None else {}
+        prefixes = {c[:3] for c in (*profile.occupations, *profile.desired, *profile.inferred_occupations)}
+        pool = {v.vacancy_id: v for v in store.vacancies(near)}
+        pool.update({v.vacancy_id: v for v in store.vacancies(occupation_prefixes=prefixes)})
+        pool = {k: v for k, v in pool.items() if v.status == "open"}
+        missing = [k for k in pool if k not in near]
+        if query is not None and missing:
+            with self._lock:
+                near.update(self.vacancy_index.similarity(query, missing))
+        credentials = store.credentials([profile_id]).get(profile_id, [])
+        today = self.today()
+        matches = [assess(profile, v, credentials, near.get(k, 0.0), self.taxonomy, self.weights, today,
+                          self.model_version) for k, v in pool.items()]
+        return order(matches, by="vacancy_id")
+
+    def for_vacancy(self, store: ReadModelStore, vacancy_id: str, *, introductions_only: bool = False
+                    ) -> list[Match] | None:
+        """Rank candidate profiles for an open vacancy; None when the vacancy is unknown or not open."""
+        vacancy = store.get_vacancy(vacancy_id)
+        if vacancy is None or vacancy.status != "open":
+            return None
+        query = self._vector(store, "vacancy", vacancy_id)
+        with self._lock:
+            near = dict(self.profile_index.search(query, self.pool)) if query is not None else {}
+        profiles = [p for p in store.profiles(near) if not introductions_only or p.introductions]
+        credentials = store.credentials([p.profile_id for p in profiles])
+        today = self.today()
+        matches = [assess(p, vacancy, credentials.get(p.profile_id, []), near.get(p.profile_id, 0.0),
+                          self.taxonomy, self.weights, today, self.model_version) for p in profiles]
+        return order(matches, by="profile_id")
+
+    def _vector(self, store: ReadModelStore, kind: str, id_: str) -> np.ndarray | None:
+        return dict(store.vectors(kind, [id_])).get(id_)
+
+    # -- new strong matches -----------------------------------------------------------------------
+    def suggestions(self, store: ReadModelStore, *, profiles: Iterable[str] = (), vacancies: Iterable[str] = (),
+                    top: int = 5) -> list[Suggestion]:
+        """Return eligible pairs at or above the strong threshold not announced before (and mark them)."""
+        out = []
+        ranked: list[Match] = []
+        for pid in profiles:
+            ranked.extend((self.for_profile(store, pid) or [])[:top])
+        for vid in vacancies:
+            ranked.extend((self.for_vacancy(store, vid) or [])[:top])
+        for m in ranked:
+            if m.eligible and m.score >= self.strong and store.claim_suggestion(m.profile_id, m.vacancy_id):
+                out.append(Suggestion(m.profile_id, m.vacancy_id, m.score, True, m.model_version))
+        return out

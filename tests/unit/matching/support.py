@@ -1,0 +1,91 @@
+"""Test-side helpers: a hashing stand-in for the shared encoder port and event builders."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+
+import numpy as np
+
+from services.matching.domain import Embedder, InMemoryEmbeddingCache
+from services.matching.index import FakeIndex
+from services.matching.usecases import Matcher
+from shared.taxonomy import load_taxonomy
+
+NOW = "2026-03-01T10:00:00+00:00"
+
+
+class HashingTestEncoder:
+    """Character-trigram hashing: deterministic, fast, no model (stands in until shared/encoders.py lands)."""
+
+    name, dim = "test-hashing", 128
+
+    def __init__(self):
+        self.calls: list[list[str]] = []
+
+    def encode(self, texts, kind="passage"):
+        self.calls.append(list(texts))
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            folded = re.sub(r"\s+", " ", text.lower())
+            for j in range(len(folded) - 2):
+                h = int.from_bytes(hashlib.blake2b(folded[j:j + 3].encode(), digest_size=4).digest(), "little")
+                out[i, h % self.dim] += 1.0
+            n = np.linalg.norm(out[i])
+            if n:
+                out[i] /= n
+        return out
+
+
+def new_id() -> str:
+    """Return a random UUID string."""
+    return str(uuid.uuid4())
+
+
+def matcher(encoder=None) -> Matcher:
+    """Return a matcher over fakes."""
+    encoder = encoder or HashingTestEncoder()
+    return Matcher(load_taxonomy(), Embedder(encoder, InMemoryEmbeddingCache()), FakeIndex(), FakeIndex(),
+                   bridge=None, today=lambda: __import__("datetime").date(2026, 3, 1))
+
+
+def profile(**over) -> dict:
+    """Return ``profile.published`` data for a nurse in Lima, with overrides."""
+    data = {
+        "profile_id": new_id(), "centre": "centre-lima", "country": "PE", "city": "Lima",
+        "willing_to_relocate": False, "relocation_countries": [],
+        "languages": [{"code": "es", "level": "native"}],
+        "work_authorization": [{"country": "PE", "category": "permit", "expires": None}],
+        "occupations": [{"code": "2221", "source": "experience", "years": 6}], "skills": ["S1001", "S1002"],
+        "text_language": "es", "text": {"skills": "cuidado de pacientes", "experience": "Enfermera en hospital"},
+        "consents": {"matching": True, "introductions": True, "statistics": True}, "updated_at": NOW,
+    }
+    data.update(over)
+    return data
+
+
+def vacancy(**over) -> dict:
+    """Return ``vacancy.published`` data for a nursing job in Lima, with overrides."""
+    data = {
+        "vacancy_id": new_id(), "employer_id": "employer-clinic", "title": "Enfermera para clínica",
+        "description": "Clínica en Lima busca profesional de enfermería para cuidado de pacientes.",
+        "language": "es", "occupation": "2221", "required_skills": ["S1001", "S1003"], "nice_skills": [],
+        "languages": [{"code": "es", "min_level": "B2"}], "country": "PE", "city": "Lima", "remote": False,
+        "openings": 1, "pay": {"amount": 3000, "currency": "PEN", "period": "month", "monthly_equivalent": 3000},
+        "hours_per_week": 40, "contract_type": "permanent", "licence_required": False,
+        "work_authorization_required": True, "warnings": [], "published_at": NOW,
+    }
+    data.update(over)
+    return data
+
+
+def credential(profile_id: str, **over) -> dict:
+    """Return ``credential.assessed`` data: a nursing degree recognised in Peru, with overrides."""
+    data = {
+        "credential_id": new_id(), "profile_id": profile_id, "destination_country": "PE", "level": 6,
+        "field": "0913", "status": "recognised", "workflow_status": "recognised", "regulated": True,
+        "occupations_now": ["2221"], "occupations_later": [], "assessed_at": NOW,
+    }
+    data.update(over)
+    return data

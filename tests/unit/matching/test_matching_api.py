@@ -1,0 +1,138 @@
+from contextlib import contextmanager
+
+import pytest
+
+from services.matching import SERVICE
+from services.matching.domain import Embedder
+from services.matching.index import ExactIndex
+from services.matching.sql_store import SqlEmbeddingCache
+from services.matching.usecases import Matcher
+from services.matching.wiring import MATCHER_KEY
+from shared.bus import InMemoryBus
+from shared.consumer import SqlInbox
+from shared.events import Event
+from shared.service import build_container
+from shared.settings import load_settings
+from shared.taxonomy import load_taxonomy
+from tests.unit.matching.support import HashingTestEncoder, profile, vacancy
+
+
+@pytest.fixture
+def service(tmp_path):
+    settings = load_settings({}, bus="memory", secret_key="k" * 40,
+                             database_url=f"sqlite:///{tmp_path / 'matching.db'}")
+    container = build_container(SERVICE, settings, bus=InMemoryBus(), data_dir=tmp_path)
+    encoder = HashingTestEncoder()
+    container.extras[MATCHER_KEY] = Matcher(load_taxonomy(), Embedder(encoder, SqlEmbeddingCache(container.sessions)),
+                                            ExactIndex(encoder.dim), ExactIndex(encoder.dim), strong=0.5)
+    handlers = SERVICE.handlers(container)
+
+    def deliver(*events):
+        with SqlInbox(container.sessions, "matching").transaction() as tx:
+            fresh = tx.claim(list(events))
+            for e in fresh:
+                handlers[e.type]([e], tx)
+        return len(fresh)
+
+    app = SERVICE.create_app(container)
+    return container, deliver, app.test_client()
+
+
+def ev(type_, data, key):
+    return Event(type=f"org.puente.{type_}.v1", source="/services/test", subject=data[key], data=data)
+
+
+@contextmanager
+def nothing():
+    yield
+
+
+def auth(container, role, org):
+    return {"Authorization": f"Bearer {container.issuer.issue('u1', role, org)}"}
+
+
+def test_a_counsellor_gets_eligible_vacancies_first_then_blocked_ones_with_next_steps(service):
+    container, deliver, client = service
+    p = profile()
+    ok, blocked = vacancy(), vacancy(licence_required=True)
+    deliver(ev("profile.published", p, "profile_id"), ev("vacancy.published", ok, "vacancy_id"),
+            ev("vacancy.published", blocked, "vacancy_id"))
+    r = client.get(f"/api/v1/matches?profile={p['profile_id']}", headers={
+        **auth(container, "counsellor", "centre-lima"), "Accept-Language": "pt-BR"})
+    assert r.status_code == 200, r.json
+    items = r.json["items"]
+    assert [(i["vacancy_id"], i["eligible"]) for i in items] == [(ok["vacancy_id"], True),
+                                                                  (blocked["vacancy_id"], False)]
+    assert items[1]["blockers"][0]["code"] == "licence_required"
+    assert "diploma" in items[1]["blockers"][0]["message"]
+    assert set(items[0]) == {"vacancy_id", "score", "eligible", "blockers", "explanation"}
+    assert items[0]["explanation"]["sentence"] and r.json["model_version"].startswith("blend-1")
+
+
+def test_pages_follow_the_cursor_and_a_forged_cursor_is_a_pointed_400(service):
+    container, deliver, client = service
+    p = profile()
+    vs = [vacancy() for _ in range(3)]
+    deliver(ev("profile.published", p, "profile_id"), *[ev("vacancy.published", v, "vacancy_id") for v in vs])
+    h = auth(container, "admin", "puente")
+    first = client.get(f"/api/v1/matches?profile={p['profile_id']}&limit=2", headers=h).json
+    second = client.get(f"/api/v1/matches?profile={p['profile_id']}&limit=2&cursor={first['next_cursor']}",
+                        headers=h).json
+    seen = [i["vacancy_id"] for i in first["items"] + second["items"]]
+    assert sorted(seen) == sorted(v["vacancy_id"] for v in vs) and second["next_cursor"] is None
+    bad = client.get(f"/api/v1/matches?profile={p['profile_id']}&cursor=!!", headers=h)
+    assert bad.status_code == 400 and bad.json["errors"][0]["pointer"] == "/cursor"
+    both = client.get(f"/api/v1/matches?profile={p['profile_id']}&vacancy={vs[0]['vacancy_id']}", headers=h)
+    assert both.status_code in (400, 422)
+
+
+def test_profile_queries_are_for_the_profiles_own_centre_and_not_for_employers(service):
+    container, deliver, client = service
+    p = profile()
+    deliver(ev("profile.published", p, "profile_id"))
+    url = f"/api/v1/matches?profile={p['profile_id']}"
+    assert client.get(url, headers=auth(container, "counsellor", "centre-cucuta")).status_code == 403
+    assert client.get(url, headers=auth(container, "employer", "employer-clinic")).status_code == 403
+    assert client.get(url).status_code == 401
+
+
+def test_the_employer_sees_only_eligible_consenting_candidates_by_pseudonym(service):
+    container, deliver, client = service
+    v = vacancy()
+    fits, no_permit, no_intro = profile(), profile(work_authorization=[]), profile(
+        consents={"matching": True, "introductions": False, "statistics": True})
+    deliver(ev("vacancy.published", v, "vacancy_id"),
+            *[ev("profile.published", x, "profile_id") for x in (fits, no_permit, no_intro)])
+    url = f"/api/v1/matches?vacancy={v['vacancy_id']}"
+    r = client.get(url, headers=auth(container, "employer", "employer-clinic"))
+    assert [i["profile_id"] for i in r.json["items"]] == [fits["profile_id"]]
+    assert client.get(url, headers=auth(container, "employer", "employer-other")).status_code == 403
+    counsellor = client.get(url, headers=auth(container, "counsellor", "centre-lima")).json["items"]
+    assert len(counsellor) == 3 and counsellor[-1]["eligible"] is False
+
+
+def test_held_vacancies_leave_the_ranking_duplicates_are_ignored_and_suggestions_go_through_the_outbox(service):
+    container, deliver, client = service
+    p, v = profile(), vacancy()
+    published = ev("vacancy.published", v, "vacancy_id")
+    assert deliver(ev("profile.published", p, "profile_id"), published) == 2
+    assert deliver(published) == 0
+    from sqlalchemy import text
+    with container.sessions() as s:
+        rows = s.execute(text("SELECT topic, msg_key FROM outbox")).all()
+    assert rows == [("matches", p["profile_id"])]
+    deliver(ev("vacancy.held", {"vacancy_id": v["vacancy_id"], "employer_id": "employer-clinic", "country": "PE",
+                                "reasons": [{"code": "below_minimum_wage", "field": "pay"}],
+                                "held_at": "2026-03-01T12:00:00+00:00"}, "vacancy_id"))
+    r = client.get(f"/api/v1/matches?profile={p['profile_id']}", headers=auth(container, "admin", "puente"))
+    assert r.json["items"] == []
+
+
+def test_a_withdrawn_profile_is_forgotten(service):
+    container, deliver, client = service
+    p = profile()
+    deliver(ev("profile.published", p, "profile_id"))
+    deliver(ev("profile.withdrawn", {"profile_id": p["profile_id"], "reason": "erased",
+                                     "withdrawn_at": "2026-03-02T00:00:00+00:00"}, "profile_id"))
+    r = client.get(f"/api/v1/matches?profile={p['profile_id']}", headers=auth(container, "admin", "puente"))
+    assert r.status_code == 404
