@@ -73,3 +73,31 @@ def alembic_config(engine: Engine, service: str) -> Config:
 def migrate(engine: Engine, service: str, revision: str = "head") -> None:
     """Bring a service's database to ``revision``."""
     command.upgrade(alembic_config(engine, service), revision)
+
+
+class UnitOfWork:
+    """One database transaction for a use case: opened on ``with``, committed on success, else rolled back.
+
+    Services subclass it and attach their repositories to ``self.session`` in ``bind``.
+    """
+
+    def __init__(self, sessions: sessionmaker[Session]):
+        self.sessions = sessions
+
+    def bind(self, session: Session) -> None:
+        """Attach the service's repositories to the session (override)."""
+
+    def __enter__(self):
+        self.session = self.sessions()
+        self.session.begin()
+        self.bind(self.session)
+        return self
+
+    def __exit__(self, exc_type, *_exc) -> None:
+        try:
+            if exc_type is None:
+                self.session.commit()
+            else:
+                self.session.rollback()
+        finally:
+            self.session.close()

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from services.credentials.domain.assessment import Assessment, Step
 from services.credentials.domain.model import Credential, Evidence, StatusChange
 from services.credentials.domain.rules import Source
+from shared.db import UnitOfWork
 from shared.events import Event
 from shared.outbox import Outbox
 
@@ -105,27 +106,16 @@ class SqlCredentials:
         return [from_row(r) for r in rows]
 
 
-class SqlUnitOfWork:
+class SqlUnitOfWork(UnitOfWork):
     """One database transaction holding the credential changes and their outbox rows."""
 
     def __init__(self, sessions: sessionmaker[Session], outbox: Outbox, topic: str = TOPIC):
-        self.sessions, self.outbox, self.topic = sessions, outbox, topic
+        super().__init__(sessions)
+        self.outbox, self.topic = outbox, topic
 
-    def __enter__(self):
-        self.session = self.sessions()
-        self.session.begin()
-        self.credentials = SqlCredentials(self.session)
-        return self
+    def bind(self, session: Session) -> None:
+        self.credentials = SqlCredentials(session)
 
     def publish(self, event: Event) -> None:
         """Write the event to the outbox in this transaction (validated against its schema)."""
         self.outbox.add(self.session, self.topic, event)
-
-    def __exit__(self, exc_type, *_):
-        try:
-            if exc_type is None:
-                self.session.commit()
-            else:
-                self.session.rollback()
-        finally:
-            self.session.close()

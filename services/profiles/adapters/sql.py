@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from services.profiles.domain.duplicates import document_keys
 from services.profiles.domain.model import Consent, ConsentChange, Profile, ProfileDetails, from_plain, to_plain
 from services.profiles.ports import ListFilters
+from shared.db import UnitOfWork
 from shared.events import new_event
 from shared.outbox import Outbox
 
@@ -193,24 +194,13 @@ class OutboxEventSink:
         self.outbox.add_tombstone(self.session, self.topic, key)
 
 
-class SqlUnitOfWork:
+class SqlUnitOfWork(UnitOfWork):
     """One database transaction holding the profile change and its outbox rows."""
 
     def __init__(self, sessions: sessionmaker[Session], outbox: Outbox, source: str, topic: str = "profiles"):
-        self.sessions, self.outbox, self.source, self.topic = sessions, outbox, source, topic
+        super().__init__(sessions)
+        self.outbox, self.source, self.topic = outbox, source, topic
 
-    def __enter__(self) -> SqlUnitOfWork:
-        self.session = self.sessions()
-        self.session.begin()
-        self.profiles = SqlProfileRepository(self.session)
-        self.events = OutboxEventSink(self.session, self.outbox, self.source, self.topic)
-        return self
-
-    def __exit__(self, exc_type, *_exc) -> None:
-        try:
-            if exc_type is None:
-                self.session.commit()
-            else:
-                self.session.rollback()
-        finally:
-            self.session.close()
+    def bind(self, session: Session) -> None:
+        self.profiles = SqlProfileRepository(session)
+        self.events = OutboxEventSink(session, self.outbox, self.source, self.topic)
