@@ -10,7 +10,10 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from services.portal.throttle import SignInThrottle
 
 ORG_KINDS = ("employer", "centre", "ministry", "platform")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -52,6 +55,14 @@ class AccountError(Exception):
     def __init__(self, code: str, field: str | None = None):
         self.code, self.field = code, field
         super().__init__(code)
+
+
+class TooManyAttempts(AccountError):
+    """Raised when sign-ins for an account or from an address failed too often; ``wait`` says for how long."""
+
+    def __init__(self, wait: timedelta):
+        super().__init__("too_many_attempts")
+        self.wait = wait
 
 
 class AccountStore(Protocol):
@@ -155,6 +166,7 @@ class Accounts:
     check_password: Callable[[str, str], bool]
     session_ttl: timedelta = timedelta(hours=8)
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    throttle: SignInThrottle | None = None
 
     def new_user(self, email: str, password: str, role: str, org: str) -> User:
         """Return a user with a hashed password after checking the email and password."""
@@ -177,11 +189,24 @@ class Accounts:
         self.store.add_org_and_user(org, user)
         return user
 
-    def sign_in(self, email: str, password: str) -> tuple[User, str]:
-        """Return the user and a new session secret, or raise AccountError without saying which part was wrong."""
-        user = self.store.user_by_email(normalise_email(email))
+    def sign_in(self, email: str, password: str, address: str | None = None) -> tuple[User, str]:
+        """Return the user and a new session secret, or raise AccountError without saying which part was wrong.
+
+        With a throttle, TooManyAttempts is raised before the password is even checked once the account or
+        the network ``address`` has failed too often.
+        """
+        email = normalise_email(email)
+        if self.throttle is not None:
+            wait = self.throttle.wait(email, address)
+            if wait is not None:
+                raise TooManyAttempts(wait)
+        user = self.store.user_by_email(email)
         if user is None or not self.check_password(user.password_hash, password):
+            if self.throttle is not None:
+                self.throttle.failed(email, address)
             raise AccountError("bad_credentials", "email")
+        if self.throttle is not None:
+            self.throttle.succeeded(email)
         secret = secrets.token_urlsafe(32)
         self.store.add_session(WebSession(session_hash(secret), user.id, self.clock() + self.session_ttl))
         return user, secret

@@ -12,7 +12,9 @@ from marshmallow import Schema, fields, validate
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from services.portal.accounts import Accounts
-from services.portal.stores import SqlAccountStore
+from services.portal.matching_client import MatchingClient, MatchingPort
+from services.portal.stores import SqlAccountStore, SqlFailureStore
+from services.portal.throttle import SignInThrottle
 from services.portal.vacancies_client import (
     HttpTransport,
     ServiceUnavailable,
@@ -100,16 +102,16 @@ def auth_container() -> Container:
 
 
 class _LocalTransport:
-    """Reaches the vacancies app of the embedded mode, which is wired in after the portal's app is built."""
+    """Reaches another service's app in the embedded mode, which is wired in after the portal's app is built."""
 
-    def __init__(self, container: Container):
-        self.container, self._inner = container, None
+    def __init__(self, container: Container, name: str):
+        self.container, self.name, self._inner = container, name, None
 
     def __call__(self, *args):
         if self._inner is None:
-            app = self.container.extras.get("local_apps", {}).get("vacancies")
+            app = self.container.extras.get("local_apps", {}).get(self.name)
             if app is None:
-                raise ServiceUnavailable("PUENTE_SERVICE_URLS names no vacancies service")
+                raise ServiceUnavailable(f"PUENTE_SERVICE_URLS names no {self.name} service")
             self._inner = WsgiTransport(app)
         return self._inner(*args)
 
@@ -119,7 +121,16 @@ def vacancies_client(container: Container) -> VacanciesPort:
     if "vacancies_client" in container.extras:
         return container.extras["vacancies_client"]
     url = container.settings.service_url("vacancies")
-    return VacanciesClient(HttpTransport(url) if url else _LocalTransport(container))
+    return VacanciesClient(HttpTransport(url) if url else _LocalTransport(container, "vacancies"))
+
+
+def matching_client(container: Container) -> MatchingPort:
+    """Return the matching client: a fake a test put in, HTTP to the configured URL, or the app in this process."""
+    if "matching_client" in container.extras:
+        return container.extras["matching_client"]
+    url = container.settings.service_url("matching")
+    # A short timeout: the counts only decorate the list, which must not wait long for them.
+    return MatchingClient(HttpTransport(url, timeout_s=3.0) if url else _LocalTransport(container, "matching"))
 
 
 def cookie_key(container: Container, store: SqlAccountStore) -> str:
@@ -140,8 +151,10 @@ def create_app(container: Container) -> Flask:
         SESSION_COOKIE_SECURE=container.settings.env == "production",
         SESSION_COOKIE_NAME="puente_session",
     )
-    app.extensions["puente.accounts"] = Accounts(store, generate_password_hash, check_password_hash)
+    app.extensions["puente.accounts"] = Accounts(store, generate_password_hash, check_password_hash,
+                                                 throttle=SignInThrottle(SqlFailureStore(container.sessions)))
     app.extensions["puente.vacancies"] = vacancies_client(container)
+    app.extensions["puente.matching"] = matching_client(container)
     Babel(app, locale_selector=select_locale, default_translation_directories=str(HERE / "translations"))
     app.register_blueprint(web)
 

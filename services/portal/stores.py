@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, DateTime, ForeignKey, MetaData, String, Table, delete, insert, select
+from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -37,6 +37,15 @@ portal_keys = Table(  # the key that signs the portal's cookies when no PUENTE_S
     "portal_keys", portal_metadata,
     Column("name", String(40), primary_key=True),
     Column("value", String(128), nullable=False),
+)
+
+signin_failures = Table(  # failed sign-ins, by account (hashed email) and by network address, for the throttle
+    "signin_failures", portal_metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(80), nullable=False),
+    Column("failed_at", DateTime(timezone=True), nullable=False),
+    Index("ix_signin_failures_key_failed_at", "key", "failed_at"),
+    Index("ix_signin_failures_failed_at", "failed_at"),
 )
 
 
@@ -129,3 +138,33 @@ class SqlAccountStore:
             except IntegrityError:
                 pass  # another worker created it first; use theirs
             return s.execute(select(portal_keys.c.value).where(portal_keys.c.name == "cookies")).scalar_one()
+
+
+class SqlFailureStore:
+    """Failed sign-ins in the portal's database, so every worker process sees the same counts."""
+
+    def __init__(self, sessions: sessionmaker[Session]):
+        self.sessions = sessions
+
+    def failures_since(self, key: str, since: datetime) -> list[datetime]:
+        """Return the times of a key's failures after ``since``, oldest first."""
+        with self.sessions() as s:
+            rows = s.execute(select(signin_failures.c.failed_at)
+                             .where(signin_failures.c.key == key, signin_failures.c.failed_at > since)
+                             .order_by(signin_failures.c.failed_at)).scalars()
+            return [_aware(t) for t in rows]
+
+    def add(self, keys: list[str], at: datetime) -> None:
+        """Remember one failure under each key."""
+        with self.sessions() as s, s.begin():
+            s.execute(insert(signin_failures), [{"key": key, "failed_at": at} for key in keys])
+
+    def clear(self, key: str) -> None:
+        """Forget a key's failures."""
+        with self.sessions() as s, s.begin():
+            s.execute(delete(signin_failures).where(signin_failures.c.key == key))
+
+    def forget_before(self, before: datetime) -> None:
+        """Drop failures older than ``before``."""
+        with self.sessions() as s, s.begin():
+            s.execute(delete(signin_failures).where(signin_failures.c.failed_at < before))

@@ -19,7 +19,7 @@ BASE = "/api/v1"
 
 
 class ServiceUnavailable(Exception):
-    """Raised when the vacancies service cannot be reached or answers with a server error."""
+    """Raised when a service (vacancies, matching) cannot be reached or answers with a server error."""
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,7 @@ def _json(content: bytes):
 
 
 class HttpTransport:
-    """Calls the vacancies service over HTTP (distributed mode)."""
+    """Calls a service over HTTP (distributed mode)."""
 
     def __init__(self, base_url: str, timeout_s: float = 10.0):
         self.base_url, self.timeout_s = base_url.rstrip("/"), timeout_s
@@ -134,7 +134,7 @@ class HttpTransport:
 
 
 class WsgiTransport:
-    """Calls the vacancies app living in the same process (embedded mode): one port serves everything."""
+    """Calls a service's app living in the same process (embedded mode): one port serves everything."""
 
     def __init__(self, app):
         self.client = Client(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 from urllib.parse import urlsplit
 
 from flask import (
@@ -18,18 +19,20 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import format_timedelta, get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from werkzeug.exceptions import HTTPException
 from wtforms import ValidationError
 
-from services.portal.accounts import AccountError, Accounts, Organisation, new_employer_org_id
+from services.portal.accounts import AccountError, Accounts, Organisation, TooManyAttempts, new_employer_org_id
 from services.portal.forms import CURRENCY_OF, EmployerSignUpForm, SignInForm, VacancyForm
+from services.portal.matching_client import MatchingPort, count_all
 from services.portal.vacancies_client import ServiceUnavailable, VacanciesPort
 from services.portal.vacancy_form import field_id, form_data, form_field_ids, resolve_skills, vacancy_body
 
 LANGUAGES = {"es": "Español", "pt": "Português", "en": "English"}
+MATCHABLE = ("published", "published_with_warnings")  # held, closed and rejected vacancies are never matched
 LANG_COOKIE = "puente_lang"
 SERVICE_TOKEN_TTL_S = 300
 
@@ -46,6 +49,11 @@ def accounts() -> Accounts:
 def vacancies() -> VacanciesPort:
     """Return the running app's vacancies client."""
     return current_app.extensions["puente.vacancies"]
+
+
+def matching() -> MatchingPort:
+    """Return the running app's matching client."""
+    return current_app.extensions["puente.matching"]
 
 
 def select_locale() -> str:
@@ -174,12 +182,17 @@ def home():
 
 @web.route("/signin", methods=["GET", "POST"])
 def sign_in():
-    """Sign in with email and password."""
+    """Sign in with email and password; after too many failures, say how long to wait (429)."""
     form = SignInForm()
     extra = []
     if form.validate_on_submit():
         try:
-            user, secret = accounts().sign_in(form.email.data, form.password.data)
+            user, secret = accounts().sign_in(form.email.data, form.password.data, request.remote_addr)
+        except TooManyAttempts as refused:
+            extra.append((None, _("Too many failed attempts to sign in. To protect the account, try again %(wait)s.",
+                                  wait=format_timedelta(refused.wait, threshold=1, add_direction=True))))
+            page = render_template("signin.html", form=form, errors=summary(form, extra))
+            return page, 429, {"Retry-After": str(max(1, math.ceil(refused.wait.total_seconds())))}
         except AccountError:
             add_error(form, "email", _("The email address or the password is not right"), extra)
         else:
@@ -246,13 +259,16 @@ def sign_up_employer():
 @web.get("/employer/vacancies")
 @signed_in("employer")
 def my_vacancies():
-    """List the organisation's vacancies with their status and what holds them."""
+    """List the organisation's vacancies with their status, what holds them and how many candidates match."""
+    token = service_token()
     try:
-        reply = vacancies().list_vacancies(service_token(), lang(), g.user.org, cursor=request.args.get("cursor"))
+        reply = vacancies().list_vacancies(token, lang(), g.user.org, cursor=request.args.get("cursor"))
     except ServiceUnavailable:
         return render_template("unavailable.html"), 503
     body = reply.body if reply.ok else {}
-    return render_template("vacancies.html", items=body.get("items", []), next_cursor=body.get("next_cursor"))
+    items = body.get("items", [])
+    counts = count_all(matching(), token, lang(), [v["id"] for v in items if v.get("status") in MATCHABLE])
+    return render_template("vacancies.html", items=items, next_cursor=body.get("next_cursor"), counts=counts)
 
 
 def _skills(form, extra) -> tuple[list[str], list[str]] | None:

@@ -1,5 +1,10 @@
-"""An employer signs up, posts a vacancy held for a low wage, fixes it and sees it published, in headless Chromium."""
+"""An employer signs up, posts a vacancy held for a low wage, fixes it and sees it published, in headless Chromium.
 
+Then, in Spanish, the employer sees the vacancy's candidates counted by the matching service, and checks a new
+draft's pay against the minimum wage of the real vacancies service before sending it.
+"""
+
+import json
 import os
 import signal
 import socket
@@ -10,6 +15,7 @@ import urllib.request
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from babel.numbers import format_decimal
 from playwright.sync_api import expect, sync_playwright
 
 from tests.conftest import ROOT
@@ -85,6 +91,30 @@ def fill_vacancy(page, amount: str) -> None:
     page.get_by_label("Social security (health and pension contributions)").check()
 
 
+def fill_vacancy_in_spanish(page, amount: str, hours: str) -> None:
+    page.get_by_label("Nombre del puesto").fill("Ayudante de cocina")
+    page.get_by_label("Descripción").fill("Apoyar al cocinero en la preparación de alimentos y en la limpieza.")
+    page.get_by_label("Idioma del texto").select_option("es")
+    page.get_by_label("País").select_option("CO")
+    page.get_by_label("Ciudad").fill("Medellín")
+    page.get_by_label("Número de puestos").fill("1")
+    page.get_by_label("Monto").fill(amount)
+    page.get_by_label("Moneda").select_option("COP")
+    page.get_by_label("Pagado").select_option("month")
+    page.get_by_label("Horas por semana").fill(hours)
+    page.get_by_label("Contrato", exact=True).select_option("permanent")
+    page.get_by_label("Seguridad social (aportes de salud y pensión)").check()
+
+
+def reload_until(page, locator, text: str, timeout_s: float = 60) -> None:
+    """Reload the page until ``locator`` shows ``text`` (events reach matching a moment after publishing)."""
+    deadline = time.monotonic() + timeout_s
+    while text not in " ".join(locator.all_text_contents()):  # all_text_contents does not wait for the element
+        assert time.monotonic() < deadline, f"never saw {text!r}; last: {locator.all_text_contents()!r}"
+        time.sleep(0.5)
+        page.reload()
+
+
 def test_an_employer_posts_a_vacancy_held_for_a_low_wage_fixes_it_and_sees_it_published(puente, page):
     page.goto(f"{puente}/signup/employer")
     expect(page.locator("html")).to_have_attribute("lang", "en")
@@ -125,5 +155,36 @@ def test_an_employer_posts_a_vacancy_held_for_a_low_wage_fixes_it_and_sees_it_pu
     # The language is switchable and remembered.
     page.get_by_role("link", name="Español").click()
     expect(page.get_by_role("heading", name="Mis vacantes")).to_be_visible()
+
+    # Matching learns of the published vacancy from its event and counts its candidates (nobody registered yet).
+    vacancy = page.locator(".vacancy", has_text="Cocinero de línea")
+    reload_until(page, vacancy.locator(".matches"), "Todavía no hay candidatos elegibles.")
+    assert serious_violations(page) == []
+
     page.get_by_role("link", name="Publicar una vacante").first.click()
     expect(page.locator("html")).to_have_attribute("lang", "es")
+
+    # Pressing the check (no script needed): the real service's minimum wage, next to the pay, nothing stored.
+    # Full-time hours, so the minimum shown is the country's monthly minimum as the service publishes it.
+    with urllib.request.urlopen(f"{puente}/api/v1/vacancies/minimum-wages/CO", timeout=10) as response:
+        law = json.load(response)
+    fill_vacancy_in_spanish(page, "900000", f"{law['max_weekly_hours']:g}")
+    page.get_by_role("button", name="Revisar salario y condiciones").click()
+    pay_check = page.locator("#pay-check")
+    minimum = format_decimal(round(law["monthly_minimum"]), locale="es")
+    expect(pay_check).to_contain_text(f"Son unos 900.000 COP al mes. El salario mínimo es {minimum} COP al mes "
+                                      f"(desde {law['effective_date']}).")
+    expect(pay_check).to_contain_text("Está por debajo del salario mínimo.")
+    expect(page.locator("#pay-amount-finding-1")).to_contain_text("Debe cambiar:")
+    expect(page.get_by_label("Monto")).to_have_value("900000")  # the answers are kept
+    assert page.locator("fieldset", has=page.get_by_label("Monto")).locator("#pay-check").count() == 1
+
+    # Changing the pay updates the comparison as the employer types (the page's script asks the same check).
+    page.get_by_label("Monto").fill("1800000")
+    page.get_by_label("Monto").press("Tab")
+    expect(pay_check).to_contain_text("Son unos 1.800.000 COP al mes.")
+    expect(pay_check).not_to_contain_text("Está por debajo del salario mínimo.")
+    assert serious_violations(page) == []
+
+    page.get_by_role("link", name="Mis vacantes").first.click()
+    expect(page.locator(".vacancy")).to_have_count(1)  # checking stored nothing

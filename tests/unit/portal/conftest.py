@@ -1,4 +1,4 @@
-"""Fixtures for the portal's pages: the real app on a fresh SQLite file, the vacancies service faked."""
+"""Fixtures for the portal's pages: the real app on a fresh SQLite file, the vacancies and matching services faked."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import re
 import pytest
 
 from services.portal import SERVICE
+from services.portal.matching_client import FakeMatching
 from services.portal.vacancies_client import FakeVacancies
 from shared.bus import InMemoryBus
 from shared.service import build_container
@@ -21,10 +22,16 @@ def fake():
 
 
 @pytest.fixture
-def container(tmp_path, fake):
+def matching():
+    return FakeMatching()
+
+
+@pytest.fixture
+def container(tmp_path, fake, matching):
     container = build_container(SERVICE, load_settings({}, bus="memory", secret_key="p" * 40), bus=InMemoryBus(),
                                 data_dir=tmp_path)
     container.extras["vacancies_client"] = fake
+    container.extras["matching_client"] = matching
     yield container
     container.engine.dispose()
 

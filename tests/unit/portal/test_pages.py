@@ -1,6 +1,7 @@
 """The portal's pages, driven like a visitor without JavaScript, against a fake vacancies service."""
 
 import re
+from datetime import timedelta
 from html.parser import HTMLParser
 
 from services.portal.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
@@ -230,3 +231,120 @@ def test_demo_accounts_are_created_once_and_can_sign_in(container, app):
     email = DEMO_ACCOUNTS[0][0]
     assert submit(client, "/signin", {"email": email, "password": DEMO_PASSWORD}).status_code == 302
     assert client.get("/employer/vacancies").status_code == 200
+
+
+def published_vacancy(employer, fake, **changes) -> dict:
+    post_vacancy(employer, **{"pay-amount": "2000000", **changes})
+    return list(fake.vacancies.values())[-1]
+
+
+def test_my_vacancies_shows_how_many_eligible_candidates_matching_has_for_each_published_vacancy(
+        employer, fake, matching, container):
+    vacancy = published_vacancy(employer, fake)
+    matching.rank(vacancy["id"], vacancy["employer_id"], eligible=3, ineligible=2)
+    listing = employer.get("/employer/vacancies", headers={"Accept-Language": "es"})
+    assert listing.status_code == 200 and "Candidatos elegibles: 3" in text(listing)
+    assert matching.calls == [("candidates", vacancy["id"], None)]
+    sent = container.issuer.verify(fake.calls[-1][1])
+    assert (sent.role, sent.org) == ("employer", vacancy["employer_id"])
+
+
+def test_large_counts_are_formatted_and_capped_in_the_persons_language(employer, fake, matching):
+    vacancy = published_vacancy(employer, fake)
+    matching.rank(vacancy["id"], vacancy["employer_id"], eligible=1234)
+    assert "Eligible candidates: more than 500" in text(employer.get("/employer/vacancies"))
+    matching.rank(vacancy["id"], vacancy["employer_id"], eligible=480)
+    assert "Candidatos elegíveis: 480" in text(employer.get("/employer/vacancies", headers={"Accept-Language": "pt"}))
+
+
+def test_a_vacancy_matching_has_not_ranked_yet_says_so(employer, fake):
+    published_vacancy(employer, fake)
+    page = text(employer.get("/employer/vacancies"))
+    assert "Candidates: not counted yet." in page and "matches-not_ranked" in page
+
+
+def test_no_candidates_yet_is_said_plainly(employer, fake, matching):
+    vacancy = published_vacancy(employer, fake)
+    matching.rank(vacancy["id"], vacancy["employer_id"], eligible=0, ineligible=5)
+    assert "No eligible candidates yet." in text(employer.get("/employer/vacancies"))
+
+
+def test_the_list_still_renders_when_matching_is_unreachable(employer, fake, matching):
+    published_vacancy(employer, fake)
+    published_vacancy(employer, fake, title="Ayudante de cocina")
+    matching.unavailable = True
+    listing = employer.get("/employer/vacancies", headers={"Accept-Language": "es"})
+    page = text(listing)
+    assert listing.status_code == 200 and "Ayudante de cocina" in page and "Cocinero de línea" in page
+    assert page.count("Candidatos: no pudimos contarlos en este momento.") == 2
+    assert len(matching.calls) == 1  # one failed call for the whole page
+
+
+def test_held_and_closed_vacancies_are_not_counted(employer, fake, matching):
+    post_vacancy(employer)  # held for a low wage
+    closed = published_vacancy(employer, fake, title="Mesero")
+    employer.post(f"/employer/vacancies/{closed['id']}/close",
+                  data={"csrf_token": csrf(text(employer.get("/employer/vacancies")))})
+    matching.calls.clear()
+    page = text(employer.get("/employer/vacancies"))
+    assert "Held for review" in page and "Closed" in page
+    assert matching.calls == [] and "Candidates:" not in page and "Eligible candidates" not in page
+
+
+def sign_in(client, password, address="192.0.2.10", lang="en"):
+    return submit(client, "/signin", {"email": EMPLOYER["contact_email"], "password": password},
+                  headers={"Accept-Language": lang}, environ_base={"REMOTE_ADDR": address})
+
+
+def signed_out(employer):
+    employer.post("/signout", data={"csrf_token": csrf(text(employer.get("/employer/vacancies")))})
+    return employer
+
+
+def test_after_five_failed_sign_ins_the_account_is_refused_for_a_while_even_with_the_right_password(employer):
+    client = signed_out(employer)
+    for _ in range(5):
+        assert sign_in(client, "not the password").status_code == 422
+    refused = sign_in(client, EMPLOYER["password"], lang="es")
+    page = text(refused)
+    assert refused.status_code == 429 and 780 <= int(refused.headers["Retry-After"]) <= 900
+    assert "Demasiados intentos fallidos de iniciar sesión" in page and "dentro de 15 minutos" in page
+    assert 'role="alert"' in page and "<title>Error: Iniciar sesión" in page
+    # from another address too: the limit is on the account
+    assert sign_in(client, EMPLOYER["password"], address="198.51.100.7").status_code == 429
+
+
+def test_the_wait_is_over_when_the_window_has_passed(employer, app):
+    client = signed_out(employer)
+    throttle = app.extensions["puente.accounts"].throttle
+    start = throttle.clock()
+    throttle.clock = lambda: start
+    for _ in range(5):
+        sign_in(client, "not the password")
+    assert sign_in(client, EMPLOYER["password"]).status_code == 429
+    throttle.clock = lambda: start + timedelta(minutes=15, seconds=1)
+    assert sign_in(client, EMPLOYER["password"]).status_code == 302
+
+
+def test_a_successful_sign_in_forgets_the_accounts_earlier_failures(employer):
+    client = signed_out(employer)
+    for _ in range(4):
+        sign_in(client, "not the password")
+    assert sign_in(client, EMPLOYER["password"]).status_code == 302
+    signed_out(client)
+    for _ in range(4):
+        assert sign_in(client, "not the password").status_code == 422
+    assert sign_in(client, EMPLOYER["password"]).status_code == 302
+
+
+def test_one_address_trying_many_accounts_is_stopped(visitor):
+    for n in range(20):
+        response = submit(visitor, "/signin", {"email": f"guess{n}@example.org", "password": "123456"},
+                          environ_base={"REMOTE_ADDR": "203.0.113.5"})
+        assert response.status_code == 422
+    blocked = submit(visitor, "/signin", {"email": "guess99@example.org", "password": "123456"},
+                     environ_base={"REMOTE_ADDR": "203.0.113.5"})
+    assert blocked.status_code == 429 and "Too many failed attempts to sign in" in text(blocked)
+    elsewhere = submit(visitor, "/signin", {"email": "guess99@example.org", "password": "123456"},
+                       environ_base={"REMOTE_ADDR": "203.0.113.6"})
+    assert elsewhere.status_code == 422
