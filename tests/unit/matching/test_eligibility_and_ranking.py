@@ -86,15 +86,16 @@ def test_held_and_closed_vacancies_never_appear_and_a_late_older_publish_cannot_
     assert m.for_vacancy(store, held["vacancy_id"]) is None
 
 
-def test_ineligible_vacancies_follow_every_eligible_one_even_with_higher_scores():
+def test_ineligible_real_matches_follow_the_eligible_ones_and_precede_pairs_that_are_not_real_matches():
     m, store = matcher(), InMemoryReadModelStore()
     p = profile()
     m.apply_profiles(store, [p])
     blocked = vacancy(licence_required=True)  # same text and occupation: the better semantic match
-    weaker = vacancy(occupation="5120", title="Cocinero", description="Restaurante busca cocinero.",
-                     required_skills=[])
-    m.apply_vacancies(store, [blocked, weaker])
-    assert ranked_for(m, store, p["profile_id"]) == [(weaker["vacancy_id"], True), (blocked["vacancy_id"], False)]
+    plainer = vacancy(title="Puesto en clínica", description="Se necesita personal para turno de tarde en Lima.")
+    cook = vacancy(occupation="5120", title="Cocinero", description="Restaurante busca cocinero.", required_skills=[])
+    m.apply_vacancies(store, [blocked, plainer, cook])
+    assert ranked_for(m, store, p["profile_id"]) == [(plainer["vacancy_id"], True), (blocked["vacancy_id"], False),
+                                                     (cook["vacancy_id"], True)]
 
 
 def test_the_score_blend_is_a_weighted_mean_of_its_parts_in_zero_to_one():

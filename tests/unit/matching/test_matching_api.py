@@ -14,7 +14,7 @@ from shared.events import Event
 from shared.service import build_container
 from shared.settings import load_settings
 from shared.taxonomy import load_taxonomy
-from tests.unit.matching.support import HashingTestEncoder, profile, vacancy
+from tests.unit.matching.support import HashingTestEncoder, new_id, profile, vacancy
 
 
 @pytest.fixture
@@ -136,3 +136,25 @@ def test_a_withdrawn_profile_is_forgotten(service):
                                      "withdrawn_at": "2026-03-02T00:00:00+00:00"}, "profile_id"))
     r = client.get(f"/api/v1/matches?profile={p['profile_id']}", headers=auth(container, "admin", "puente"))
     assert r.status_code == 404
+
+
+def test_the_audit_reports_exposure_and_placement_rates_by_centre_to_admins_only(service):
+    container, deliver, client = service
+    lima = [profile() for _ in range(5)]
+    cucuta = [profile(centre="centre-cucuta") for _ in range(5)]
+    jobs = [vacancy() for _ in range(2)]
+    deliver(*[ev("profile.published", p, "profile_id") for p in lima + cucuta],
+            *[ev("vacancy.published", v, "vacancy_id") for v in jobs])
+    deliver(ev("placement.recorded", {"placement_id": new_id(), "profile_id": lima[0]["profile_id"],
+                                      "vacancy_id": jobs[0]["vacancy_id"], "outcome": "hired",
+                                      "recorded_at": "2026-03-05T00:00:00+00:00"}, "placement_id"))
+    r = client.get("/api/v1/matching/audit?by=centre&top=10", headers=auth(container, "admin", "puente"))
+    assert r.status_code == 200, r.json
+    groups = {g["group"]: g for g in r.json["groups"]}
+    assert r.json["vacancies"] == 2 and r.json["slots"] == 20
+    assert groups["centre-lima"]["top_slots"] + groups["centre-cucuta"]["top_slots"] == 20
+    assert groups["centre-lima"]["placement_rate"] == 0.2 and groups["centre-cucuta"]["placement_rate"] == 0.0
+    assert groups["centre-lima"]["exposure"] + groups["centre-cucuta"]["exposure"] == 1.0
+    assert client.get("/api/v1/matching/audit", headers=auth(container, "counsellor", "centre-lima")).status_code == 403
+    bad = client.get("/api/v1/matching/audit?by=nationality", headers=auth(container, "admin", "puente"))
+    assert bad.status_code in (400, 422) and "by" in str(bad.json)

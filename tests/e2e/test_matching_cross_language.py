@@ -1,0 +1,101 @@
+"""A Portuguese vacancy and a Haitian Creole / French profile meet in the matches API, through every service.
+
+Embedded mode: the vacancies, profiles and matching services on one in-process bus, their relays and
+consumers on threads, as ``puente up`` runs them. Nothing is written into matching directly: the vacancy is
+posted by an employer through the vacancies API, the person is registered by a counsellor through the
+profiles API, and matching learns both from their events.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date, timedelta
+
+import pytest
+from werkzeug.test import Client
+
+from services.embedded import build_embedded
+from shared.settings import load_settings
+
+pytestmark = pytest.mark.e2e
+EMPLOYER = "org-e2e-eletrica-sp"
+CENTRE = "centre-e2e-sao-paulo"
+
+
+@pytest.fixture
+def embedded(tmp_path, monkeypatch):
+    monkeypatch.setenv("PUENTE_MATCHING_ENCODER", "hashing")  # fast and model-free; the codes carry the meeting
+    monkeypatch.setenv("PUENTE_MATCHING_LABEL_CACHE", str(tmp_path / "labels"))
+    embedded = build_embedded(load_settings({}, bus="memory", secret_key="k" * 40), tmp_path)
+    embedded.start_background()
+    yield embedded
+    embedded.shutdown()
+
+
+def bearer(embedded, role, org):
+    return {"Authorization": "Bearer " + embedded.containers["portal"].issuer.issue(f"{role}-1", role, org)}
+
+
+def post_vacancy(client, headers, **fields):
+    body = {"language": "pt", "country": "BR", "city": "São Paulo", "pay": {"amount": 3200, "currency": "BRL",
+            "period": "month"}, "hours_per_week": 44, "contract_type": "permanent",
+            "benefits": {"social_security": True, "transport": True}, **fields}
+    r = client.post("/api/v1/vacancies", json=body, headers=headers)
+    assert r.status_code == 201, r.json
+    assert r.json["status"] == "published", r.json
+    return r.json["id"]
+
+
+def test_a_portuguese_vacancy_and_a_creole_and_french_profile_meet_with_an_explanation(embedded):
+    client = Client(embedded.wsgi)
+    employer = bearer(embedded, "employer", EMPLOYER)
+    r = client.post("/api/v1/employers", json={"name": "Elétrica Paulista (teste)", "tax_id": "11.111.111/0001-11",
+                                               "country": "BR", "sector": "construction",
+                                               "contact_email": "vagas@eletrica.example"}, headers=employer)
+    assert r.status_code == 201, r.json
+    electrician = post_vacancy(
+        client, employer, title="Eletricista predial", occupation="7411",
+        description="Empresa de manutenção predial contrata eletricista para instalações elétricas residenciais e "
+                    "comerciais, troca de quadros de distribuição e manutenção preventiva. Carteira assinada.",
+        languages=[{"code": "pt", "min_level": "A2"}])
+    cook = post_vacancy(
+        client, employer, title="Auxiliar de cozinha", occupation="9412",
+        description="Restaurante contrata auxiliar de cozinha para preparo de alimentos, limpeza e organização "
+                    "do estoque. Carteira assinada e refeição no local.")
+
+    counsellor = bearer(embedded, "counsellor", CENTRE)
+    r = client.post("/api/v1/profiles", headers=counsellor, json={
+        "identity": {"given_names": "Test", "family_names": "Person"},
+        "location": {"country": "BR", "city": "São Paulo", "willing_to_relocate": False},
+        "languages": [{"code": "ht", "level": "native"}, {"code": "fr", "level": "C1"},
+                      {"code": "pt", "level": "B1"}],
+        "work_authorizations": [{"country": "BR", "status": "permit",
+                                 "expires": (date.today() + timedelta(days=400)).isoformat()}],
+        "experience": [{"title": "Elektrisyen nan batiman",
+                        "description": "Mwen fè enstalasyon elektrik nan kay ak magazen, mwen ranje tablo elektrik. "
+                                       "Électricien du bâtiment : installation électrique et tableaux électriques."}],
+        "skills_text": "Enstalasyon elektrik, sekirite elektrik; installation électrique.",
+        "text_language": "ht",
+        "consents": {"matching": True, "introductions": True, "statistics": True}})
+    assert r.status_code == 201, r.json
+    person = r.json["id"]
+
+    admin = bearer(embedded, "admin", "puente")
+    deadline, items = time.monotonic() + 30, []
+    while time.monotonic() < deadline:
+        r = client.get(f"/api/v1/matches?profile={person}&lang=fr", headers=admin)
+        items = r.json.get("items", []) if r.status_code == 200 else []
+        if {i["vacancy_id"] for i in items} >= {electrician, cook}:
+            break
+        time.sleep(0.2)
+    else:
+        pytest.fail(f"the match never appeared: last answer {r.status_code} {r.json}")
+
+    top = items[0]
+    assert top["vacancy_id"] == electrician and top["eligible"] is True and top["blockers"] == []
+    assert top["score"] > next(i["score"] for i in items if i["vacancy_id"] == cook)
+    explanation = top["explanation"]
+    # The person named no code: matching inferred the trade from the Creole and French words.
+    assert explanation["occupation"]["closest"] == "7411" and explanation["occupation"]["isco_distance"] == 0
+    assert explanation["occupation"]["vacancy_label"].lower().startswith("électricien")
+    assert "Correspondance" in explanation["sentence"] and "lectricien" in explanation["sentence"]

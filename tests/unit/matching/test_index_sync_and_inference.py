@@ -1,0 +1,161 @@
+from services.matching.domain import ConceptBridge, Embedder, InMemoryEmbeddingCache, Match, order
+from services.matching.index import ExactIndex, FakeIndex
+from services.matching.memory_store import InMemoryReadModelStore
+from services.matching.usecases import Matcher
+from shared.taxonomy import load_taxonomy
+from shared.taxonomy.normalize import ConceptMatch
+from tests.unit.matching.support import HashingTestEncoder, matcher, profile, vacancy
+
+
+def api_side(writer: Matcher) -> Matcher:
+    """Return a second matcher over the same store, as an API process beside the consumer would hold."""
+    encoder = HashingTestEncoder()
+    return Matcher(writer.taxonomy, Embedder(encoder, InMemoryEmbeddingCache()), ExactIndex(encoder.dim),
+                   ExactIndex(encoder.dim), bridge=writer.bridge)
+
+
+class CountingIndex(FakeIndex):
+    def __init__(self):
+        super().__init__()
+        self.upserted: list[str] = []
+        self.cleared = 0
+
+    def upsert(self, ids, vectors):
+        self.upserted.extend(ids)
+        super().upsert(ids, vectors)
+
+    def clear(self):
+        self.cleared += 1
+        super().clear()
+
+
+def test_a_reader_loads_everything_once_then_only_the_rows_changed_since():
+    writer, store = matcher(), InMemoryReadModelStore()
+    p = profile()
+    jobs = [vacancy(title=f"Enfermera {i}") for i in range(3)]
+    writer.apply_profiles(store, [p])
+    writer.apply_vacancies(store, jobs)
+    reader = api_side(writer)
+    reader.vacancy_index = CountingIndex()
+    reader.sync(store)
+    assert sorted(reader.vacancy_index.upserted) == sorted(j["vacancy_id"] for j in jobs)
+
+    late = vacancy(title="Enfermera de noche")
+    writer.apply_vacancies(store, [late])
+    writer.change_vacancy_status(store, jobs[0]["vacancy_id"], "closed", "2026-03-02T00:00:00+00:00")
+    reader.vacancy_index.upserted.clear()
+    reader.sync(store)
+    assert reader.vacancy_index.upserted == [late["vacancy_id"]]
+    assert reader.vacancy_index.cleared == 1  # the first load only
+    assert set(reader.vacancy_index.vectors) == {late["vacancy_id"], jobs[1]["vacancy_id"], jobs[2]["vacancy_id"]}
+    reader.sync(store)
+    assert reader.vacancy_index.upserted == [late["vacancy_id"]]  # nothing new: nothing read
+
+
+def test_a_rebuild_mark_makes_a_reader_reload_its_index_whole():
+    writer, store = matcher(), InMemoryReadModelStore()
+    job = vacancy()
+    writer.apply_vacancies(store, [job])
+    reader = api_side(writer)
+    reader.vacancy_index = CountingIndex()
+    reader.sync(store)
+    store.state["vacancies"].clear()
+    store.state["vectors"].clear()
+    store.reset()
+    reader.sync(store)
+    assert reader.vacancy_index.cleared == 2 and len(reader.vacancy_index) == 0
+
+
+def test_a_withdrawn_profile_leaves_the_readers_profile_index():
+    writer, store = matcher(), InMemoryReadModelStore()
+    p = profile()
+    writer.apply_profiles(store, [p])
+    reader = api_side(writer)
+    reader.sync(store)
+    assert len(reader.profile_index) == 1
+    writer.withdraw_profile(store, p["profile_id"])
+    reader.sync(store)
+    assert len(reader.profile_index) == 0
+
+
+class FakeNormalizer:
+    """Answers from a table: text -> occupations; records the language it was asked in."""
+
+    def __init__(self, table):
+        self.table, self.asked = table, []
+
+    def normalize(self, text, lang=None, kind=None, limit=5):
+        self.asked.append((text, lang))
+        return [ConceptMatch(code, "occupation", code, score, "synonym")
+                for code, score in self.table.get(text, [])][:limit]
+
+    def extract_skills(self, text, lang=None, limit=20):
+        return [ConceptMatch("S1001", "skill", "x", 0.9, "synonym"), ConceptMatch("S1002", "skill", "y", 0.3,
+                                                                                    "embedding")]
+
+
+def test_the_bridge_asks_the_normaliser_in_the_texts_language_and_keeps_only_close_embedding_skills():
+    normalizer = FakeNormalizer({"Mwen se enfimyè": [("2221", 0.9), ("3221", 0.6)]})
+    bridge = ConceptBridge(load_taxonomy(), normalizer=lambda: normalizer)
+    assert bridge.occupations(["Mwen se enfimyè"], ["ht"]) == [{"2221": 0.9, "3221": 0.6}]
+    assert normalizer.asked == [("Mwen se enfimyè", "ht")]
+    assert bridge.skills("anything", "ht") == frozenset({"S1001"})
+
+
+def test_a_vacancy_published_without_a_code_gets_the_occupation_its_title_names():
+    title, description = "Cuidador de idosos", "Casa de repouso contrata; também limpeza e cozinha."
+    normalizer = FakeNormalizer({title: [("5322", 0.8)],
+                                 f"{title}. {description}": [("9112", 0.9), ("5322", 0.7)]})
+    m = matcher()
+    m.bridge = ConceptBridge(m.taxonomy, normalizer=normalizer)
+    store = InMemoryReadModelStore()
+    job = vacancy(occupation=None, title=title, description=description, language="pt")
+    m.apply_vacancies(store, [job])
+    assert store.get_vacancy(job["vacancy_id"]).occupation == "5322"
+
+
+def _match(vacancy_id, score, eligible):
+    from services.matching.domain import Blocker
+
+    return Match("p", vacancy_id, score, () if eligible else (Blocker("language", "below_level"),), {}, None, 4,
+                 (), (), "not_required", "v")
+
+
+def test_blocked_real_matches_come_before_eligible_pairs_that_are_not_real_matches():
+    ranked = order([_match("weak-ok", 0.3, True), _match("strong-blocked", 0.8, False),
+                    _match("strong-ok", 0.7, True), _match("weak-blocked", 0.35, False)], plausible=0.5)
+    assert [m.vacancy_id for m in ranked] == ["strong-ok", "strong-blocked", "weak-ok", "weak-blocked"]
+    assert [m.vacancy_id for m in order(ranked)] == ["strong-ok", "weak-ok", "strong-blocked", "weak-blocked"]
+
+
+def test_the_audit_withholds_rates_of_groups_too_small_to_stay_anonymous_and_ignores_unknown_ids():
+    from services.matching.domain import audit_report, profile_from_event
+
+    people = [profile_from_event(profile(country="PE")) for _ in range(6)] + [
+        profile_from_event(profile(country="CL"))]
+    slots = [people[0].profile_id] * 3 + [people[6].profile_id, "someone-withdrawn"]
+    placements = [{"profile_id": people[1].profile_id, "outcome": "hired"},
+                  {"profile_id": people[2].profile_id, "outcome": "rejected"}]
+    report = {g["group"]: g for g in audit_report(slots, people, placements, by="country", min_group=5)}
+    assert report["PE"] == {"group": "PE", "profiles": 6, "top_slots": 3, "placed": 1, "exposure": 0.75,
+                            "exposure_ratio": round(0.75 / (6 / 7), 4), "placement_rate": round(1 / 6, 4)}
+    assert report["CL"]["top_slots"] == 1 and report["CL"]["exposure"] is None
+    assert report["CL"]["placement_rate"] is None
+
+
+def test_the_normaliser_setting_picks_lexical_or_embedding_reading_and_refuses_anything_else(tmp_path):
+    import types
+
+    import pytest
+
+    from services.matching.wiring import build_matcher
+
+    container = types.SimpleNamespace(sessions=None)
+    env = {"PUENTE_MATCHING_LABEL_CACHE": str(tmp_path)}
+    lexical = build_matcher(container, HashingTestEncoder(), environ=env)
+    assert lexical.bridge.normalizer.encoder is None
+    embedding = build_matcher(container, HashingTestEncoder(), environ={**env, "PUENTE_MATCHING_NORMALIZER":
+                                                                        "embedding"})
+    assert embedding.bridge.normalizer.encoder is not None
+    with pytest.raises(ValueError, match="PUENTE_MATCHING_NORMALIZER"):
+        build_matcher(container, HashingTestEncoder(), environ={**env, "PUENTE_MATCHING_NORMALIZER": "magic"})
