@@ -82,8 +82,12 @@ def _language(query_lang: str | None) -> str:
 def matches(query):
     """Rank open vacancies for a profile (counsellors, admins), or candidates for a vacancy (its employer too).
 
-    Eligible items come first; ineligible ones follow with what blocks them and the next step. Employers
-    see only eligible candidates who consented to introductions, by pseudonymous id.
+    Every eligible item comes before every ineligible one, each group by score; ineligible items carry what
+    blocks them and the next step. Pairs that are no match at all are left out rather than ranked: those
+    scoring below both the blend's ``plausible`` threshold and half the ranking's best score (another trade or
+    field; weights ``plausible`` and ``plausible_relative`` in settings). A plausible job in a place the person
+    will not move to is listed, ineligible, with its ``location`` blocker. Employers see only eligible
+    candidates who consented to introductions, by pseudonymous id.
     """
     container = current_app.extensions["puente.container"]
     offset = _offset(query["cursor"])

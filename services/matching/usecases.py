@@ -117,7 +117,7 @@ class Matcher:
         views = list(latest.values())
         if not views:
             return []
-        inferred = self.bridge.occupations([v.text for v in views], [v.text_language for v in views])
+        inferred = self.bridge.profile_occupations([v.text for v in views], [v.text_language for v in views])
         views = [replace(v, inferred_occupations=occ, inferred_skills=self.bridge.skills(v.text, v.text_language))
                  for v, occ in zip(views, inferred, strict=True)]
         vectors = self.embedder.embed([profile_document(v, self.taxonomy) for v in views], kind="query")
@@ -237,7 +237,8 @@ class Matcher:
         today = self.today()
         matches = [assess(profile, v, credentials, near.get(k, 0.0), self.taxonomy, self.weights, today,
                           self.model_version) for k, v in pool.items()]
-        return order(matches, by="vacancy_id", plausible=self.weights.plausible)
+        return order(matches, by="vacancy_id", plausible=self.weights.plausible,
+                     relative=self.weights.plausible_relative)
 
     def for_vacancy(self, store: ReadModelStore, vacancy_id: str, *, introductions_only: bool = False
                     ) -> list[Match] | None:
@@ -253,7 +254,8 @@ class Matcher:
         today = self.today()
         matches = [assess(p, vacancy, credentials.get(p.profile_id, []), near.get(p.profile_id, 0.0),
                           self.taxonomy, self.weights, today, self.model_version) for p in profiles]
-        return order(matches, by="profile_id", plausible=self.weights.plausible)
+        return order(matches, by="profile_id", plausible=self.weights.plausible,
+                     relative=self.weights.plausible_relative)
 
     def _vector(self, store: ReadModelStore, kind: str, id_: str) -> np.ndarray | None:
         return dict(store.vectors(kind, [id_])).get(id_)

@@ -85,7 +85,8 @@ def test_a_portuguese_vacancy_and_a_creole_and_french_profile_meet_with_an_expla
     while time.monotonic() < deadline:
         r = client.get(f"/api/v1/matches?profile={person}&lang=fr", headers=admin)
         items = r.json.get("items", []) if r.status_code == 200 else []
-        if {i["vacancy_id"] for i in items} >= {electrician, cook}:
+        known = client.get(f"/api/v1/matches?vacancy={cook}", headers=admin).status_code == 200
+        if known and electrician in {i["vacancy_id"] for i in items}:
             break
         time.sleep(0.2)
     else:
@@ -93,7 +94,8 @@ def test_a_portuguese_vacancy_and_a_creole_and_french_profile_meet_with_an_expla
 
     top = items[0]
     assert top["vacancy_id"] == electrician and top["eligible"] is True and top["blockers"] == []
-    assert top["score"] > next(i["score"] for i in items if i["vacancy_id"] == cook)
+    # Matching holds the kitchen job, but for an electrician it is no match at all, so it is left out.
+    assert cook not in {i["vacancy_id"] for i in items}
     explanation = top["explanation"]
     # The person named no code: matching inferred the trade from the Creole and French words.
     assert explanation["occupation"]["closest"] == "7411" and explanation["occupation"]["isco_distance"] == 0

@@ -231,7 +231,9 @@ def test_duplicated_events_change_nothing_and_an_older_profile_version_never_ove
     wait_for(lambda: marker["vacancy_id"] in [r[0] for r in ranking(container, client, nurse["profile_id"])])
 
     after = [r for r in ranking(container, client, nurse["profile_id"]) if r[0] != marker["vacancy_id"]]
-    assert after == before
+    # A float32 scan over a larger matrix may round the cosine differently in its last bit, nothing more.
+    assert [(v, e, b) for v, _, e, b in after] == [(v, e, b) for v, _, e, b in before]
+    assert [s for _, s, _, _ in after] == pytest.approx([s for _, s, _, _ in before], abs=1e-5)
     with container.sessions() as session:
         store = SqlReadModelStore(session)
         assert store.get_profile(nurse["profile_id"]).country == "PE"

@@ -43,11 +43,11 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
-def matcher(encoder=None) -> Matcher:
+def matcher(encoder=None, weights=None) -> Matcher:
     """Return a matcher over fakes."""
     encoder = encoder or HashingTestEncoder()
     return Matcher(load_taxonomy(), Embedder(encoder, InMemoryEmbeddingCache()), FakeIndex(), FakeIndex(),
-                   bridge=None, today=lambda: __import__("datetime").date(2026, 3, 1))
+                   weights=weights, bridge=None, today=lambda: __import__("datetime").date(2026, 3, 1))
 
 
 def profile(**over) -> dict:

@@ -102,6 +102,15 @@ def test_the_bridge_asks_the_normaliser_in_the_texts_language_and_keeps_only_clo
     assert bridge.skills("anything", "ht") == frozenset({"S1001"})
 
 
+def test_a_trade_named_in_one_sentence_of_a_profile_counts_for_less_than_the_whole_texts_reading():
+    first, second = "Fue maestra de primaria durante doce años.", "Ahora trabaja como auxiliar en un jardín infantil."
+    text = f"{first} {second}"
+    normalizer = FakeNormalizer({text: [("2341", 0.9)], second: [("5311", 0.8), ("2341", 0.5)]})
+    bridge = ConceptBridge(load_taxonomy(), normalizer=normalizer)
+    assert bridge.profile_occupations([text], ["es"]) == [{"2341": 0.9, "5311": 0.56}]
+    assert (second, "es") in normalizer.asked
+
+
 def test_a_vacancy_published_without_a_code_gets_the_occupation_its_title_names():
     title, description = "Cuidador de idosos", "Casa de repouso contrata; também limpeza e cozinha."
     normalizer = FakeNormalizer({title: [("5322", 0.8)],
@@ -114,18 +123,37 @@ def test_a_vacancy_published_without_a_code_gets_the_occupation_its_title_names(
     assert store.get_vacancy(job["vacancy_id"]).occupation == "5322"
 
 
-def _match(vacancy_id, score, eligible):
+def _match(vacancy_id, score, eligible, code="language"):
     from services.matching.domain import Blocker
 
-    return Match("p", vacancy_id, score, () if eligible else (Blocker("language", "below_level"),), {}, None, 4,
+    return Match("p", vacancy_id, score, () if eligible else (Blocker(code, "below_level"),), {}, None, 4,
                  (), (), "not_required", "v")
 
 
-def test_blocked_real_matches_come_before_eligible_pairs_that_are_not_real_matches():
-    ranked = order([_match("weak-ok", 0.3, True), _match("strong-blocked", 0.8, False),
-                    _match("strong-ok", 0.7, True), _match("weak-blocked", 0.35, False)], plausible=0.5)
-    assert [m.vacancy_id for m in ranked] == ["strong-ok", "strong-blocked", "weak-ok", "weak-blocked"]
-    assert [m.vacancy_id for m in order(ranked)] == ["strong-ok", "weak-ok", "strong-blocked", "weak-blocked"]
+def test_every_eligible_match_ranks_before_every_ineligible_one_whatever_the_scores():
+    ranked = order([_match("weak-ok", 0.5, True), _match("strong-blocked", 0.9, False),
+                    _match("strong-ok", 0.7, True), _match("weak-blocked", 0.55, False)], plausible=0.45)
+    assert [m.vacancy_id for m in ranked] == ["strong-ok", "weak-ok", "strong-blocked", "weak-blocked"]
+
+
+def test_pairs_below_the_plausible_score_are_left_out_but_a_job_elsewhere_stays_blocked():
+    ranked = order([_match("unrelated-ok", 0.3, True), _match("strong-blocked", 0.8, False),
+                    _match("strong-ok", 0.7, True), _match("unrelated-blocked", 0.35, False),
+                    _match("elsewhere", 0.9, False, code="location")], plausible=0.5)
+    assert [m.vacancy_id for m in ranked] == ["strong-ok", "elsewhere", "strong-blocked"]
+
+
+def test_when_nothing_scores_as_plausible_the_pairs_near_the_best_are_kept():
+    ranked = order([_match("near-best", 0.25, True), _match("best-blocked", 0.3, False),
+                    _match("far", 0.1, True), _match("elsewhere", 0.3, False, code="location")],
+                   plausible=0.5, relative=0.5)
+    assert [m.vacancy_id for m in ranked] == ["near-best", "best-blocked", "elsewhere"]
+
+
+def test_a_zero_plausible_score_keeps_every_pair_eligible_first():
+    ranked = order([_match("unrelated-ok", 0.3, True), _match("elsewhere", 0.9, False, code="location"),
+                    _match("strong-ok", 0.7, True)])
+    assert [m.vacancy_id for m in ranked] == ["strong-ok", "unrelated-ok", "elsewhere"]
 
 
 def test_the_audit_withholds_rates_of_groups_too_small_to_stay_anonymous_and_ignores_unknown_ids():

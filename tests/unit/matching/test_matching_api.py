@@ -69,6 +69,27 @@ def test_a_counsellor_gets_eligible_vacancies_first_then_blocked_ones_with_next_
     assert items[0]["explanation"]["sentence"] and r.json["model_version"].startswith("blend-1")
 
 
+def test_every_eligible_vacancy_precedes_every_blocked_one_and_non_matches_are_left_out(service):
+    """A job in another trade is no match; a job abroad is listed with its location blocker (never silent)."""
+    container, deliver, client = service
+    p = profile()
+    blocked = vacancy(licence_required=True)  # the profile's own text and trade: the highest score
+    ok = vacancy(title="Puesto en clínica", description="Se necesita personal para turno de tarde en Lima.")
+    cook = vacancy(occupation="5120", title="Cocinero", description="Restaurante busca cocinero.", required_skills=[])
+    abroad = vacancy(country="CL", city="Santiago")  # the person will not move
+    deliver(ev("profile.published", p, "profile_id"),
+            *[ev("vacancy.published", v, "vacancy_id") for v in (blocked, ok, cook, abroad)])
+    r = client.get(f"/api/v1/matches?profile={p['profile_id']}", headers=auth(container, "counsellor", "centre-lima"))
+    items = r.json["items"]
+    assert [i["vacancy_id"] for i in items if i["eligible"]] == [ok["vacancy_id"]]
+    assert items[0]["vacancy_id"] == ok["vacancy_id"]
+    assert {i["vacancy_id"] for i in items[1:]} == {blocked["vacancy_id"], abroad["vacancy_id"]}
+    assert cook["vacancy_id"] not in {i["vacancy_id"] for i in items}
+    by_id = {i["vacancy_id"]: i for i in items}
+    assert by_id[blocked["vacancy_id"]]["score"] > by_id[ok["vacancy_id"]]["score"]
+    assert "location" in [b["code"] for b in by_id[abroad["vacancy_id"]]["blockers"]]
+
+
 def test_pages_follow_the_cursor_and_a_forged_cursor_is_a_pointed_400(service):
     container, deliver, client = service
     p = profile()
