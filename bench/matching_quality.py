@@ -166,7 +166,7 @@ def main(argv=None) -> int:
     encoder = make_encoder(args.encoder)
     cache = InMemoryEmbeddingCache()
     if args.cache and args.cache.exists():
-        cache.items.update(np.load(args.cache))
+        cache.put_many(dict(np.load(args.cache)))
     embedder = Embedder(encoder, cache)
     weights = Weights.from_mapping(json.loads(args.weights))
     # The embedder is an encoder whose every text goes through the cache; the normaliser keeps its
@@ -215,7 +215,7 @@ def main(argv=None) -> int:
     run_plain = {p["id"]: [vacancies[j]["id"] for j in np.argsort(-sims[i])] for i, p in enumerate(profiles)}
 
     if args.cache:
-        np.savez(args.cache, **cache.items)
+        np.savez(args.cache, **cache.snapshot())
     langs = {p["id"]: p["text_language"] for p in profiles}
     pairs = {}
     for p in profiles:

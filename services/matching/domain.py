@@ -6,7 +6,6 @@ ethnicity are never inputs: the read models below have no field for them, and th
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 import unicodedata
@@ -18,6 +17,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from services.matching.messages import blocker_text, sentence
+from shared.encoders import CachedEncoder, Encoder, InMemoryEmbeddingCache  # noqa: F401 (re-exported)
 
 CEFR = {"A1": 1, "A2": 2, "B1": 3, "B2": 4, "C1": 5, "C2": 6, "native": 7}
 BLOCKER_CODES = ("work_authorization", "licence_required", "language", "location")
@@ -448,77 +448,18 @@ def _fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def content_hash(model: str, kind: str, text: str) -> str:
-    """Return the cache key of one text's embedding under one model."""
-    return hashlib.sha256(f"{model}\x1f{kind}\x1f{text}".encode()).hexdigest()
+class Embedder(CachedEncoder):
+    """The matcher's encoder: ``shared.encoders.CachedEncoder``, so a text whose hash is cached is never
+    encoded again; each call encodes what is missing in one batch."""
 
-
-class Encoder(Protocol):
-    """The encoder port (``shared.encoders.Encoder``)."""
-
-    name: str
-    dim: int
-
-    def encode(self, texts: Sequence[str], kind: str = "passage") -> np.ndarray: ...
-
-
-class EmbeddingCache(Protocol):
-    """Embeddings by content hash."""
-
-    def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]: ...
-
-    def put_many(self, items: Mapping[str, np.ndarray]) -> None: ...
-
-
-class InMemoryEmbeddingCache:
-    """An embedding cache in a dictionary."""
-
-    def __init__(self):
-        self.items: dict[str, np.ndarray] = {}
-
-    def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
-        """Return the cached vectors among keys."""
-        return {k: self.items[k] for k in keys if k in self.items}
-
-    def put_many(self, items: Mapping[str, np.ndarray]) -> None:
-        """Store vectors."""
-        self.items.update(items)
-
-
-class Embedder:
-    """Encodes texts in one batch per call, never encoding a text whose hash is cached."""
-
-    def __init__(self, encoder: Encoder, cache: EmbeddingCache):
-        self.encoder, self.cache = encoder, cache
-        self.encoded = 0  # texts actually sent to the encoder, for tests and benchmarks
-        self.name, self.dim = encoder.name, encoder.dim
-
-    def encode(self, texts: Sequence[str], kind: str = "passage") -> np.ndarray:
-        """Encode through the cache: the embedder is itself an encoder."""
-        return self.embed(list(texts), kind)
+    @property
+    def encoder(self) -> Encoder:
+        """Return the wrapped encoder."""
+        return self.inner
 
     def embed(self, texts: Sequence[str], kind: str = "passage") -> np.ndarray:
         """Return one normalised float32 row per text."""
-        keys = [content_hash(self.encoder.name, kind, t) for t in texts]
-        found = self.cache.get_many(list(dict.fromkeys(keys)))
-        missing = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in found))
-        if missing:
-            vectors = np.asarray(self.encoder.encode(missing, kind=kind), dtype=np.float32)
-            self.encoded += len(missing)
-            fresh = {content_hash(self.encoder.name, kind, t): _normalise(v) for t, v in zip(missing, vectors,
-                                                                                              strict=True)}
-            self.cache.put_many(fresh)
-            found.update(fresh)
-        out = np.empty((len(texts), self.encoder.dim), dtype=np.float32)
-        for i, k in enumerate(keys):
-            out[i] = found[k]
-        return out
-
-
-def _normalise(v: np.ndarray) -> np.ndarray:
-    v = np.asarray(v, dtype=np.float32)
-    n = float(np.linalg.norm(v))
-    return v / n if n > 0 else v
+        return self.encode(texts, kind)
 
 
 _WORD = re.compile(r"\w+")

@@ -167,6 +167,10 @@ class InMemoryEmbeddingCache:
     def __len__(self) -> int:
         return len(self._vectors)
 
+    def snapshot(self) -> dict[str, np.ndarray]:
+        """Return every stored vector by key (to save the cache to a file)."""
+        return dict(self._vectors)
+
     def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
         """Return the stored vectors among keys."""
         return {k: self._vectors[k] for k in keys if k in self._vectors}
