@@ -396,13 +396,21 @@ def order(matches: Iterable[Match], *, by: str = "vacancy_id", plausible: float 
           relative: float = 1.0) -> list[Match]:
     """Rank every eligible match before every ineligible one, each by score, ties by id so pages are stable.
 
+    Among the ineligible, a job that needs a move the person has ruled out comes last: a next step (a
+    licence, a language course) can unlock the others, while only the person can change that choice.
+
     Implausible pairs (see ``implausible``) are left out, so a nurse awaiting recognition sees the nursing
     jobs recognition would unlock rather than a wall of eligible jobs in unrelated trades.
     """
     matches = list(matches)
     best = max((m.score for m in matches if not any(b.code == "location" for b in m.blockers)), default=0.0)
     kept = [m for m in matches if not implausible(m, plausible, best, relative)]
-    return sorted(kept, key=lambda m: (not m.eligible, -m.score, getattr(m, by)))
+    return sorted(kept, key=lambda m: (not m.eligible, _unwanted_move(m), -m.score, getattr(m, by)))
+
+
+def _unwanted_move(match: Match) -> bool:
+    """Return whether the pair needs a move the person said they do not want."""
+    return any(b.code == "location" and b.reason == "not_relocating" for b in match.blockers)
 
 
 # -- explanation --------------------------------------------------------------------------------------

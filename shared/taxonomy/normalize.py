@@ -242,6 +242,10 @@ class Normalizer:
         matrix = process.cdist(windows, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=88, workers=1)
         rows, cols = np.nonzero(matrix)
         for r, c in zip(rows, cols, strict=True):
+            # Typos rarely hit a word's first letter, and a longer word that merely contains a term is
+            # another word ("gastronomia" is not "astronomo").
+            if windows[r][0] != self._fuzzy_keys[c][0]:
+                continue
             share = len(windows[r].split()) / len(tokens)
             score = (0.55 + 0.3 * share) * float(matrix[r, c]) / 100.0
             for i in self._fuzzy_values[c]:

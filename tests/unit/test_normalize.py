@@ -112,6 +112,13 @@ def test_a_misspelt_title_is_still_found(normalizer):
     assert normalizer.normalize("cozinhero", kind="occupation")[0].code == "5120"
 
 
+def test_a_longer_word_that_contains_a_title_is_not_taken_for_a_misspelling_of_it():
+    lexical = Normalizer(load_taxonomy(), None)
+    found = {m.code for m in lexical.normalize("Fiz o técnico em gastronomia.", "pt", kind="occupation")}
+    assert "2111" not in found  # "gastronomia" is no misspelt "astronomo"
+    assert lexical.normalize("cozinhero", "pt", kind="occupation")[0].code == "5120"
+
+
 def test_results_are_ranked_scored_within_0_and_1_and_limited(normalizer):
     matches = normalizer.normalize("maestro de obra y albañil", limit=3)
     assert 1 <= len(matches) <= 3

@@ -123,10 +123,10 @@ def test_a_vacancy_published_without_a_code_gets_the_occupation_its_title_names(
     assert store.get_vacancy(job["vacancy_id"]).occupation == "5322"
 
 
-def _match(vacancy_id, score, eligible, code="language"):
+def _match(vacancy_id, score, eligible, code="language", reason="below_level"):
     from services.matching.domain import Blocker
 
-    return Match("p", vacancy_id, score, () if eligible else (Blocker(code, "below_level"),), {}, None, 4,
+    return Match("p", vacancy_id, score, () if eligible else (Blocker(code, reason),), {}, None, 4,
                  (), (), "not_required", "v")
 
 
@@ -141,6 +141,13 @@ def test_pairs_below_the_plausible_score_are_left_out_but_a_job_elsewhere_stays_
                     _match("strong-ok", 0.7, True), _match("unrelated-blocked", 0.35, False),
                     _match("elsewhere", 0.9, False, code="location")], plausible=0.5)
     assert [m.vacancy_id for m in ranked] == ["strong-ok", "elsewhere", "strong-blocked"]
+
+
+def test_a_job_elsewhere_for_someone_who_will_not_move_ranks_after_jobs_a_next_step_would_unlock():
+    ranked = order([_match("elsewhere", 0.9, False, code="location", reason="not_relocating"),
+                    _match("needs-licence", 0.6, False, code="licence_required", reason="none_declared"),
+                    _match("ok", 0.5, True)])
+    assert [m.vacancy_id for m in ranked] == ["ok", "needs-licence", "elsewhere"]
 
 
 def test_when_nothing_scores_as_plausible_the_pairs_near_the_best_are_kept():
