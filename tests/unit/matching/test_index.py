@@ -1,0 +1,193 @@
+"""The vector index adapters behave alike behind the port: the exact scan and the approximate HNSW graph."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from services.matching.index import ApproximateIndex, ExactIndex, FakeIndex, make_index
+
+DIM = 32
+
+
+def unit(rows) -> np.ndarray:
+    """Return the rows as normalised float32."""
+    m = np.atleast_2d(np.asarray(rows, dtype=np.float32))
+    return m / np.linalg.norm(m, axis=1, keepdims=True)
+
+
+def axis(i: int, dim: int = DIM) -> np.ndarray:
+    """Return the unit vector along one axis."""
+    v = np.zeros(dim, dtype=np.float32)
+    v[i] = 1.0
+    return v
+
+
+def clustered(n: int, dim: int, centroids: int, seed: int) -> np.ndarray:
+    """Return n unit vectors around a few topics, each varying along its own few directions (as sentence
+    embeddings bunch by topic and vary along few directions within one), plus a little isotropic jitter."""
+    space, rng = np.random.default_rng(0), np.random.default_rng(seed)
+    centres = unit(space.standard_normal((centroids, dim)))
+    bases = np.linalg.qr(space.standard_normal((centroids, dim, 12)))[0]
+    picks = rng.integers(0, centroids, n)
+    spread = (bases[picks] @ rng.standard_normal((n, 12, 1)))[:, :, 0] / np.sqrt(12)
+    return unit(centres[picks] + spread + 0.2 * rng.standard_normal((n, dim)) / np.sqrt(dim))
+
+
+@pytest.fixture(params=["exact", "approximate"])
+def index(request):
+    # A tiny initial capacity for the exact index so that tests cross its growth too.
+    return ExactIndex(DIM, capacity=2) if request.param == "exact" else ApproximateIndex(DIM)
+
+
+def test_an_empty_index_finds_nothing_and_has_no_length(index):
+    assert len(index) == 0
+    assert index.search(axis(0), 5) == []
+    assert index.similarity(axis(0), ["a"]) == {}
+
+
+def test_search_returns_the_nearest_ids_best_first_with_their_cosine(index):
+    index.upsert(["far", "near", "mid"], unit([axis(1), axis(0) + 0.1 * axis(1), axis(0) + axis(1)]))
+    found = index.search(axis(0), 2)
+    assert [i for i, _ in found] == ["near", "mid"]
+    assert found[0][1] == pytest.approx(1 / np.sqrt(1.01), abs=2e-3)
+    assert found[1][1] == pytest.approx(1 / np.sqrt(2), abs=2e-3)
+    assert len(index) == 3
+
+
+def test_asking_for_more_than_there_are_returns_all_and_asking_for_none_returns_nothing(index):
+    index.upsert(["a", "b"], unit([axis(0), axis(1)]))
+    assert sorted(i for i, _ in index.search(axis(0), 10)) == ["a", "b"]
+    assert index.search(axis(0), 0) == []
+
+
+def test_equal_scores_are_ordered_by_id(index):
+    index.upsert(["c", "a", "b"], unit([axis(0), axis(0), axis(0)]))
+    assert [i for i, _ in index.search(axis(0), 3)] == ["a", "b", "c"]
+
+
+def test_upserting_a_known_id_replaces_its_vector_without_adding_a_row(index):
+    index.upsert(["a", "b"], unit([axis(0), axis(1)]))
+    index.upsert(["a"], unit([axis(2)]))
+    assert len(index) == 2
+    assert index.search(axis(2), 1)[0][0] == "a"
+    assert index.similarity(axis(0), ["a"])["a"] == pytest.approx(0.0, abs=2e-3)
+
+
+def test_the_last_vector_of_an_id_repeated_in_one_batch_wins(index):
+    index.upsert(["a", "a"], unit([axis(0), axis(3)]))
+    assert len(index) == 1
+    assert index.similarity(axis(3), ["a"])["a"] == pytest.approx(1.0, abs=2e-3)
+
+
+def test_removed_ids_are_never_found_and_absent_ids_are_ignored(index):
+    index.upsert(["a", "b", "c"], unit([axis(0), axis(0) + axis(1), axis(1)]))
+    index.remove(["a", "ghost"])
+    assert len(index) == 2
+    assert [i for i, _ in index.search(axis(0), 3)] == ["b", "c"]
+    assert index.similarity(axis(0), ["a", "b"]).keys() == {"b"}
+
+
+def test_a_removed_id_can_come_back_with_a_new_vector(index):
+    index.upsert(["a", "b"], unit([axis(0), axis(1)]))
+    index.remove(["a"])
+    index.upsert(["a"], unit([axis(1) + 0.1 * axis(2)]))
+    assert [i for i, _ in index.search(axis(1), 2)] == ["b", "a"]
+
+
+def test_similarity_gives_the_cosine_of_each_requested_present_id(index):
+    vectors = unit([axis(0) + axis(1), axis(1), axis(2)])
+    index.upsert(["x", "y", "z"], vectors)
+    q = unit([axis(1) + 0.5 * axis(2)])[0]
+    got = index.similarity(q, ["z", "x", "missing"])
+    assert got.keys() == {"z", "x"}
+    assert got["x"] == pytest.approx(float(vectors[0] @ q), abs=2e-3)
+    assert got["z"] == pytest.approx(float(vectors[2] @ q), abs=2e-3)
+
+
+def test_clear_empties_the_index_and_it_fills_again(index):
+    index.upsert(["a", "b"], unit([axis(0), axis(1)]))
+    index.clear()
+    assert len(index) == 0 and index.search(axis(0), 5) == []
+    index.upsert(["b"], unit([axis(0)]))
+    assert index.search(axis(0), 5)[0][0] == "b"
+
+
+def test_the_index_grows_past_its_initial_capacity_without_losing_a_vector(index):
+    rng = np.random.default_rng(1)
+    vectors = unit(rng.standard_normal((3000, DIM)))
+    ids = [f"v{i:04d}" for i in range(3000)]
+    for start in range(0, 3000, 700):  # batches, as events arrive
+        index.upsert(ids[start:start + 700], vectors[start:start + 700])
+    assert len(index) == 3000
+    for i in range(0, 3000, 97):
+        assert index.search(vectors[i], 1)[0][0] == ids[i]
+
+
+def test_the_approximate_index_finds_what_the_exact_scan_finds_on_clustered_data():
+    dim, n = 64, 20_000
+    vectors, queries = clustered(n, dim, centroids=40, seed=1), clustered(50, dim, centroids=40, seed=2)
+    ids = [f"v{i:05d}" for i in range(n)]
+    exact, approximate = ExactIndex(dim), ApproximateIndex(dim)
+    exact.upsert(ids, vectors)
+    approximate.upsert(ids, vectors)
+    hits = 0
+    for q in queries:
+        truth = {i for i, _ in exact.search(q, 20)}
+        hits += len(truth & {i for i, _ in approximate.search(q, 20)})
+    assert hits / (20 * len(queries)) >= 0.98
+    # The matcher's candidate pool is larger than the graph's search breadth: it must still come back whole.
+    assert len(approximate.search(queries[0], 400)) == 400
+
+
+def test_replacing_every_vector_again_and_again_does_not_grow_the_approximate_index():
+    rng = np.random.default_rng(3)
+    index = ApproximateIndex(DIM)
+    ids = [f"v{i}" for i in range(2000)]
+    index.upsert(ids, unit(rng.standard_normal((2000, DIM))))
+    before = index.memory_bytes
+    for _ in range(5):
+        index.upsert(ids, unit(rng.standard_normal((2000, DIM))))
+    assert len(index) == 2000
+    assert index.memory_bytes <= before
+
+
+def test_the_approximate_index_agrees_with_the_fake_after_mixed_changes():
+    rng = np.random.default_rng(5)
+    fake, approximate = FakeIndex(), ApproximateIndex(DIM)
+    for step in range(30):
+        ids = [f"v{j}" for j in rng.integers(0, 60, 8)]
+        vectors = unit(rng.standard_normal((8, DIM)))
+        for ix in (fake, approximate):
+            ix.upsert(ids, vectors) if step % 3 else ix.remove(ids[:3])
+    assert len(approximate) == len(fake)
+    q = unit(rng.standard_normal(DIM))[0]
+    found, expected = approximate.search(q, 10), fake.search(q, 10)
+    # Vectors are stored as f16, so two near-equal neighbours may swap; the set and the cosines must agree.
+    assert len({i for i, _ in found} & {i for i, _ in expected}) >= 9
+    truth = fake.similarity(q, [i for i, _ in found])
+    assert all(abs(score - truth[i]) < 1e-2 for i, score in found)
+
+
+def test_make_index_builds_either_kind_and_refuses_an_unknown_one():
+    assert isinstance(make_index(8), ExactIndex)
+    assert isinstance(make_index(8, "exact", capacity=4), ExactIndex)
+    approximate = make_index(8, "approximate", connectivity=8, expansion_search=32)
+    assert isinstance(approximate, ApproximateIndex) and approximate.params["connectivity"] == 8
+    with pytest.raises(ValueError, match="approximate"):
+        make_index(8, "annoy")
+
+
+def test_the_index_setting_picks_the_kind_and_refuses_anything_else(tmp_path):
+    import types
+
+    from services.matching.wiring import build_matcher
+    from tests.unit.matching.support import HashingTestEncoder
+
+    container = types.SimpleNamespace(sessions=None)
+    env = {"PUENTE_MATCHING_LABEL_CACHE": str(tmp_path)}
+    assert isinstance(build_matcher(container, HashingTestEncoder(), environ=env).vacancy_index, ExactIndex)
+    chosen = build_matcher(container, HashingTestEncoder(), environ={**env, "PUENTE_MATCHING_INDEX": "approximate"})
+    assert isinstance(chosen.vacancy_index, ApproximateIndex) and isinstance(chosen.profile_index, ApproximateIndex)
+    with pytest.raises(ValueError, match="PUENTE_MATCHING_INDEX"):
+        build_matcher(container, HashingTestEncoder(), environ={**env, "PUENTE_MATCHING_INDEX": "faiss"})
