@@ -87,7 +87,9 @@ def matches(query):
     scoring below both the blend's ``plausible`` threshold and half the ranking's best score (another trade or
     field; weights ``plausible`` and ``plausible_relative`` in settings). A plausible job in a place the person
     will not move to is listed, ineligible, with its ``location`` blocker. Employers see only eligible
-    candidates who consented to introductions, by pseudonymous id.
+    candidates who consented to introductions, by pseudonymous id. Once a re-ranker learned from placement
+    outcomes beats the blend on held-out outcomes, ``score`` is its probability of an interview or a hire and
+    ``model_version`` names it (see ``/api/v1/matching/model``).
     """
     container = current_app.extensions["puente.container"]
     offset = _offset(query["cursor"])
@@ -123,8 +125,9 @@ def matches(query):
     items = [{key: getattr(m, key), "score": m.score, "eligible": m.eligible, "blockers": blockers_out(m, lang),
               "explanation": explain(m, vacancies[m.vacancy_id], matcher.taxonomy, lang)} for m in page]
     more = offset + query["limit"] < len(ranked)
+    # The version the items were ranked with, even if a retraining swapped the model since.
     return {"items": items, "next_cursor": _cursor(offset + query["limit"]) if more else None,
-            "model_version": matcher.model_version}
+            "model_version": ranked[0].model_version if ranked else matcher.model_version}
 
 
 audit_blp = Blueprint("matching-audit", __name__, url_prefix="/api/v1/matching", description="Fairness audit")
@@ -174,3 +177,56 @@ def audit(query):
         store = SqlReadModelStore(session)
         matcher.sync(store)
         return matcher.audit(store, by=query["by"], top=query["top"])
+
+
+class Training(Schema):
+    adopted = fields.Boolean(required=True)
+    reason = fields.String(required=True, metadata={"enum": ["adopted", "too_few_outcomes", "too_few_of_a_class",
+                                                             "too_few_held_out", "no_better_than_blend"]})
+    baseline = fields.String(required=True, metadata={"description": "the blend version compared against"})
+    outcomes = fields.Integer(required=True, metadata={"description": "labelled (profile, vacancy) pairs"})
+    positives = fields.Integer(required=True, metadata={"description": "pairs that reached an interview or a hire"})
+    negatives = fields.Integer(required=True, metadata={"description": "pairs rejected without an interview"})
+    candidate_version = fields.String(allow_none=True, required=True)
+    train_pairs = fields.Integer(required=True)
+    held_out_pairs = fields.Integer(required=True)
+    blend_auc = fields.Float(allow_none=True, required=True, metadata={"description": "ROC AUC on held-out pairs"})
+    model_auc = fields.Float(allow_none=True, required=True, metadata={"description": "ROC AUC on held-out pairs"})
+    gain_low = fields.Float(allow_none=True, required=True,
+                            metadata={"description": "lower bound of the bootstrap interval of the AUC gain"})
+    coefficients = fields.Dict(keys=fields.String(), values=fields.Float(), allow_none=True, required=True,
+                               metadata={"description": "logistic-regression weight per standardised feature"})
+
+
+class Policy(Schema):
+    min_outcomes = fields.Integer(required=True)
+    min_per_class = fields.Integer(required=True)
+    held_out = fields.Float(required=True, metadata={"description": "share of profiles kept for the comparison"})
+    margin = fields.Float(required=True, metadata={"description": "AUC gain over the blend needed to adopt"})
+    confidence = fields.Float(required=True)
+
+
+class ModelReport(Schema):
+    model_version = fields.String(required=True, metadata={"description": "what every ranking is made with now"})
+    blend_version = fields.String(required=True)
+    state = fields.String(required=True, metadata={"enum": ["disabled", "not_trained", "blend_kept", "adopted"]})
+    training = fields.Nested(Training, allow_none=True, required=True)
+    policy = fields.Nested(Policy, allow_none=True, required=True)
+
+
+@audit_blp.get("/model")
+@audit_blp.response(200, ModelReport)
+@audit_blp.doc(security=[{"bearerAuth": []}])
+@requires("admin")
+def model():
+    """Report what ranks now: the blend, or the re-ranker learned from placement outcomes, and why.
+
+    Interviews and hires count as good outcomes, rejections as bad ones. The re-ranker is trained on the
+    outcomes of most profiles and compared with the blend on the rest; it replaces the blend only when its
+    ROC AUC there is higher by the policy's margin and the bootstrap interval of the gain stays above zero.
+    """
+    container = current_app.extensions["puente.container"]
+    matcher = matcher_of(container)
+    with container.sessions() as session:
+        matcher.sync(SqlReadModelStore(session))
+    return matcher.model_report()

