@@ -53,3 +53,31 @@ def test_malformed_settings_are_all_reported_before_anything_connects(kafka_boot
     for name in ("PUENTE_ENV", "PUENTE_DATABASE_URL", "PUENTE_CONSUMER_MAX_ATTEMPTS"):
         assert name in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def _migrate_matching(url: str) -> None:
+    from shared.db import make_engine, migrate
+
+    engine = make_engine(url)
+    try:
+        migrate(engine, "matching")
+    finally:
+        engine.dispose()
+
+
+def test_parts_started_together_on_a_fresh_database_all_migrate_it_without_racing(postgres_database):
+    import multiprocessing
+
+    from sqlalchemy import inspect
+
+    from shared.db import make_engine
+
+    url = postgres_database()
+    # Separate processes, as `serve`, `relay` and `consume` are (Alembic's context is per process).
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
+        pool.map(_migrate_matching, [url] * 4)  # re-raises the UniqueViolation a race would cause
+    engine = make_engine(url)
+    try:
+        assert "alembic_version" in inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
