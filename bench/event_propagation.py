@@ -32,7 +32,6 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 from services.matching import SERVICE  # noqa: E402
 from services.matching.sql_store import SqlReadModelStore  # noqa: E402
 from services.matching.wiring import DEFAULT_ENCODER, ENCODER_VARIABLE, LABEL_CACHE_VARIABLE, matcher_of  # noqa: E402
-from shared.bus import Record  # noqa: E402
+from shared.bus import PrefixedBus, Record  # noqa: E402
 from shared.events import new_event  # noqa: E402
 from shared.kafka_bus import KafkaBus  # noqa: E402
 from shared.service import build_container, ensure_topics, make_consumer  # noqa: E402
@@ -52,65 +51,6 @@ SOURCE = "/services/bench"
 HEADERS = (("content-type", b"application/cloudevents+json"),)
 CONSUMER_SETTINGS = ("fetch_min_bytes", "fetch_max_wait_ms", "max_poll_records", "max_partition_fetch_bytes",
                      "session_timeout_ms", "heartbeat_interval_ms", "enable_auto_commit", "auto_offset_reset")
-
-
-# ------------------------------------------------------------------ a prefixed view of the real Kafka bus
-
-class PrefixedBus:
-    """The real Kafka bus with a prefix on every topic and group name on the wire; the code names real topics."""
-
-    def __init__(self, bus: KafkaBus, prefix: str):
-        self.bus, self.prefix = bus, prefix
-
-    def producer(self):
-        """Return a producer that sends to the prefixed topics."""
-        return PrefixedProducer(self.bus.producer(), self.prefix)
-
-    def subscribe(self, group, topics, **overrides):
-        """Join the prefixed group on the prefixed topics."""
-        return PrefixedSubscription(self.bus.subscribe(self.prefix + group, [self.prefix + t for t in topics],
-                                                       **overrides), self.prefix)
-
-    def ensure_topics(self, specs):
-        """Create the prefixed topics with the real topics' settings."""
-        self.bus.ensure_topics([replace(s, name=self.prefix + s.name) for s in specs])
-
-    def ping(self, timeout_s: float = 5.0):
-        """Check the broker answers."""
-        self.bus.ping(timeout_s)
-
-    def close(self):
-        """Release the bus."""
-        self.bus.close()
-
-
-class PrefixedProducer:
-    def __init__(self, producer, prefix):
-        self.producer, self.prefix = producer, prefix
-
-    def send(self, record: Record) -> None:
-        self.producer.send(replace(record, topic=self.prefix + record.topic))
-
-    def send_many(self, records):
-        return self.producer.send_many([replace(r, topic=self.prefix + r.topic) for r in records])
-
-    def close(self):
-        self.producer.close()
-
-
-class PrefixedSubscription:
-    def __init__(self, subscription, prefix):
-        self.subscription, self.prefix = subscription, prefix
-
-    def poll(self, timeout_s, max_records=500):
-        return [replace(m, topic=m.topic.removeprefix(self.prefix))
-                for m in self.subscription.poll(timeout_s, max_records)]
-
-    def commit(self, *messages):
-        self.subscription.commit(*[replace(m, topic=self.prefix + m.topic) for m in messages])
-
-    def close(self):
-        self.subscription.close()
 
 
 def container_for(bootstrap: str, prefix: str, database_url: str, data_dir: Path):

@@ -10,7 +10,7 @@ import threading
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from shared.topics import TopicSpec
@@ -221,3 +221,64 @@ class _InMemorySubscription:
         with self._bus._cond:
             self._closed = True
             self._bus._cond.notify_all()
+
+
+class PrefixedBus:
+    """Any bus with a prefix on every topic and group name on the wire, while the code names the real topics.
+
+    Lets tests and benchmarks share one broker without meeting each other's records.
+    """
+
+    def __init__(self, bus: EventBus, prefix: str, *, partitions: int | None = None):
+        self.bus, self.prefix, self.partitions = bus, prefix, partitions
+
+    def producer(self) -> Producer:
+        """Return a producer that sends to the prefixed topics."""
+        return _PrefixedProducer(self.bus.producer(), self.prefix)
+
+    def subscribe(self, group: str, topics: Sequence[str], **overrides) -> Subscription:
+        """Join the prefixed group on the prefixed topics."""
+        return _PrefixedSubscription(self.bus.subscribe(self.prefix + group, [self.prefix + t for t in topics],
+                                                        **overrides), self.prefix)
+
+    def ensure_topics(self, specs: Iterable[TopicSpec]) -> None:
+        """Create the prefixed topics (with ``partitions`` instead of the real count when given)."""
+        changes = {} if self.partitions is None else {"partitions": self.partitions}
+        self.bus.ensure_topics([replace(s, name=self.prefix + s.name, **changes) for s in specs])
+
+    def ping(self, timeout_s: float = 5.0) -> None:
+        """Check the broker answers."""
+        self.bus.ping(timeout_s)
+
+    def close(self) -> None:
+        """Release the bus."""
+        self.bus.close()
+
+
+class _PrefixedProducer:
+    def __init__(self, producer: Producer, prefix: str):
+        self.producer, self.prefix = producer, prefix
+
+    def send(self, record: Record) -> None:
+        self.producer.send(replace(record, topic=self.prefix + record.topic))
+
+    def send_many(self, records: Sequence[Record]):
+        return self.producer.send_many([replace(r, topic=self.prefix + r.topic) for r in records])
+
+    def close(self) -> None:
+        self.producer.close()
+
+
+class _PrefixedSubscription:
+    def __init__(self, subscription: Subscription, prefix: str):
+        self.subscription, self.prefix = subscription, prefix
+
+    def poll(self, timeout_s: float, max_records: int = 500) -> list[Message]:
+        return [replace(m, topic=m.topic.removeprefix(self.prefix))
+                for m in self.subscription.poll(timeout_s, max_records)]
+
+    def commit(self, *messages: Message) -> None:
+        self.subscription.commit(*[replace(m, topic=self.prefix + m.topic) for m in messages])
+
+    def close(self) -> None:
+        self.subscription.close()

@@ -5,14 +5,17 @@ import uuid
 
 import pytest
 
-from shared.bus import InMemoryBus, Record
+from shared.bus import InMemoryBus, PrefixedBus, Record
 from shared.topics import TopicSpec
 
 
-@pytest.fixture(params=["memory", "kafka"])
+@pytest.fixture(params=["memory", "prefixed", "kafka"])
 def bus(request):
     if request.param == "memory":
         yield InMemoryBus()
+        return
+    if request.param == "prefixed":
+        yield PrefixedBus(InMemoryBus(), "tenant.")
         return
     from shared.kafka_bus import KafkaBus
 
@@ -87,3 +90,15 @@ def test_a_tombstone_arrives_with_no_value(bus, topic):
 def test_sending_to_a_topic_nobody_created_fails_instead_of_creating_it(bus):
     result = bus.producer().send_many([Record(f"missing.{uuid.uuid4().hex[:8]}", b"k", b"v")])
     assert result[0] is not None
+
+
+def test_a_prefixed_bus_puts_records_under_its_prefix_and_hands_them_back_under_the_real_name():
+    inner = InMemoryBus()
+    bus = PrefixedBus(inner, "run1.", partitions=1)
+    bus.ensure_topics([TopicSpec("profiles", 3)])
+    subscription = bus.subscribe("matching", ["profiles"])
+    bus.producer().send(Record("profiles", b"k", b"v"))
+    assert [m.value for m in inner.messages("run1.profiles")] == [b"v"]
+    got = drain(subscription, 1)
+    assert [(m.topic, m.value) for m in got] == [("profiles", b"v")]
+    subscription.commit(*got)

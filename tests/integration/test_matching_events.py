@@ -10,7 +10,6 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from dataclasses import replace
 
 import pytest
 from sqlalchemy import func, select
@@ -18,7 +17,7 @@ from sqlalchemy import func, select
 from services.matching import SERVICE
 from services.matching.sql_store import SqlReadModelStore, vacancies_table
 from services.matching.wiring import MATCHER_KEY, rebuild
-from shared.bus import Record
+from shared.bus import PrefixedBus, Record
 from shared.events import new_event
 from shared.kafka_bus import KafkaBus
 from shared.service import build_container, ensure_topics, make_consumer, run_until
@@ -27,63 +26,6 @@ from tests.unit.matching.support import credential, profile, vacancy
 
 pytestmark = pytest.mark.integration
 SOURCE = "/services/test"
-
-
-class RenamingBus:
-    """The real Kafka bus with a prefix on every topic and group name on the wire."""
-
-    def __init__(self, bus: KafkaBus, prefix: str):
-        self.bus, self.prefix = bus, prefix
-
-    def producer(self):
-        """Return a producer that sends to the prefixed topics."""
-        return RenamingProducer(self.bus.producer(), self.prefix)
-
-    def subscribe(self, group, topics, **overrides):
-        """Join the prefixed group on the prefixed topics."""
-        return RenamingSubscription(self.bus.subscribe(self.prefix + group, [self.prefix + t for t in topics],
-                                                       **overrides), self.prefix)
-
-    def ensure_topics(self, specs):
-        """Create the prefixed topics."""
-        self.bus.ensure_topics([replace(s, name=self.prefix + s.name, partitions=3) for s in specs])
-
-    def ping(self, timeout_s: float = 5.0):
-        """Check the broker answers."""
-        self.bus.ping(timeout_s)
-
-    def close(self):
-        """Release the bus."""
-        self.bus.close()
-
-
-class RenamingProducer:
-    def __init__(self, producer, prefix):
-        self.producer, self.prefix = producer, prefix
-
-    def send(self, record: Record) -> None:
-        self.producer.send(replace(record, topic=self.prefix + record.topic))
-
-    def send_many(self, records):
-        return self.producer.send_many([replace(r, topic=self.prefix + r.topic) for r in records])
-
-    def close(self):
-        self.producer.close()
-
-
-class RenamingSubscription:
-    def __init__(self, subscription, prefix):
-        self.subscription, self.prefix = subscription, prefix
-
-    def poll(self, timeout_s, max_records=500):
-        return [replace(m, topic=m.topic.removeprefix(self.prefix))
-                for m in self.subscription.poll(timeout_s, max_records)]
-
-    def commit(self, *messages):
-        self.subscription.commit(*[replace(m, topic=self.prefix + m.topic) for m in messages])
-
-    def close(self):
-        self.subscription.close()
 
 
 @pytest.fixture
@@ -97,7 +39,7 @@ def world(kafka_bootstrap, postgres_database, tmp_path, monkeypatch):
     def service(start_consumer: bool = True):
         settings = load_settings({}, bus="kafka", kafka_bootstrap=kafka_bootstrap, secret_key="k" * 40,
                                  database_url=postgres_database("match"))
-        container = build_container(SERVICE, settings, bus=RenamingBus(KafkaBus(kafka_bootstrap), prefix),
+        container = build_container(SERVICE, settings, bus=PrefixedBus(KafkaBus(kafka_bootstrap), prefix, partitions=3),
                                     data_dir=tmp_path)
         ensure_topics(container)
         made.append(container)
