@@ -22,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+from services.credentials.domain.assessment import field_occupations
+from services.credentials.domain.rules import load_rulebook
 from services.matching.domain import ConceptBridge, Embedder, InMemoryEmbeddingCache, Weights
 from services.matching.index import ExactIndex
 from services.matching.memory_store import InMemoryReadModelStore
@@ -95,20 +97,35 @@ def profile_event(p: dict) -> dict:
     }
 
 
-def credential_event(p: dict, bridge: ConceptBridge) -> dict | None:
-    """Return ``credential.assessed`` data as the credentials service would send it, or None."""
+# The ISCED-F 2013 field a counsellor picks in the credential form for each field the set names.
+ISCED_F = {
+    "Nursing": "0913", "Medicine": "0912", "Pharmacy": "0916", "Psychology": "0313", "Law": "0421",
+    "Primary teacher training": "0113", "Primary education": "0113", "Culinary arts": "1013",
+    "Electrical technology": "0713", "Computer engineering": "0714", "Computer science": "0613",
+    "General secondary education": "0011",
+}
+
+
+def credential_event(p: dict, rules) -> dict | None:
+    """Return ``credential.assessed`` data as the credentials service would send it, or None.
+
+    Which occupations the qualification opens comes from the credentials service's field rules; whether it
+    is recognised comes from the set (there "recognised" means the person may practise, so the occupations a
+    licence would add are open too).
+    """
     c = p.get("credential")
     if not c:
         return None
-    occupations = bridge.occupations([f"{c['title']} ({c['field']})"])[0]
+    field = ISCED_F.get(c["field"])
+    leads_to, without = field_occupations(rules, field, c["isced_level"])
     recognised = bool(c.get("recognized_in_current_country"))
     return {
         "credential_id": uid("cred-" + p["id"]), "profile_id": uid(p["id"]),
-        "destination_country": p["current_country"], "level": c.get("isced_level"), "field": None,
+        "destination_country": p["current_country"], "level": c.get("isced_level"), "field": field,
         "status": "recognised" if recognised else "procedure_required",
         "workflow_status": "recognised" if recognised else "assessed", "regulated": True,
-        "occupations_now": sorted(occupations) if recognised else [],
-        "occupations_later": [] if recognised else sorted(occupations), "assessed_at": NOW,
+        "occupations_now": sorted({*leads_to, *without}) if recognised else sorted(without),
+        "occupations_later": [] if recognised else sorted(set(leads_to) - set(without)), "assessed_at": NOW,
     }
 
 
@@ -185,7 +202,8 @@ def main(argv=None) -> int:
         if v["decent_work"] != "ok":  # the gate holds it; vacancy.held follows the publish in this replay
             matcher.change_vacancy_status(store, uid(v["id"]), "held", "2026-01-01T00:00:01+00:00")
     matcher.apply_profiles(store, [profile_event(p) for p in profiles])
-    matcher.apply_credentials(store, [e for p in profiles if (e := credential_event(p, bridge))])
+    rules = load_rulebook()
+    matcher.apply_credentials(store, [e for p in profiles if (e := credential_event(p, rules))])
     back = {uid(v["id"]): v["id"] for v in vacancies}
     run, hits, flagged = {}, 0, 0
     for p in profiles:

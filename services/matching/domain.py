@@ -270,11 +270,22 @@ class Taxonomy(Protocol):
     def label(self, code: str, lang: str = "en") -> str: ...
 
 
-def occupation_fit(profile: ProfileView, vacancy: VacancyView, taxonomy: Taxonomy) -> tuple[float, str | None, int]:
-    """Return (credit 0..1, the profile's closest code, its ISCO distance) for the vacancy's occupation."""
+def occupation_fit(profile: ProfileView, vacancy: VacancyView, taxonomy: Taxonomy,
+                   credentials: Sequence[CredentialView] = ()) -> tuple[float, str | None, int]:
+    """Return (credit 0..1, the profile's closest code, its ISCO distance) for the vacancy's occupation.
+
+    A credential's assessment names the occupations the person's qualification opens (now, or once
+    recognised): they are trained for them wherever the assessment was made. Whether a licence is still
+    missing is eligibility's business, not the score's.
+    """
     if not vacancy.occupation:
         return 0.0, None, 4
     candidates: dict[str, float] = dict.fromkeys(profile.occupations, 1.0)
+    for credential in credentials:
+        if (credential.field or "").startswith("00"):
+            continue  # a general school diploma opens many jobs but trains for none of them
+        for code in credential.occupations_now | credential.occupations_later:
+            candidates.setdefault(code, 0.9)  # qualified, if not yet seen at work
     for code in profile.desired:
         candidates.setdefault(code, 0.8)  # wanted but not yet done: a little less than proven experience
     for code, conf in profile.inferred_occupations.items():
@@ -292,11 +303,11 @@ def occupation_fit(profile: ProfileView, vacancy: VacancyView, taxonomy: Taxonom
 
 
 def components(profile: ProfileView, vacancy: VacancyView, cosine: float, taxonomy: Taxonomy,
-               weights: Weights) -> dict[str, float | None]:
+               weights: Weights, credentials: Sequence[CredentialView] = ()) -> dict[str, float | None]:
     """Return each part of the blend in 0..1, or None where it does not apply to this pair."""
     floor = weights.semantic_floor
     semantic = min(1.0, max(0.0, (cosine - floor) / (1.0 - floor)))
-    occupation, closest, distance = occupation_fit(profile, vacancy, taxonomy)
+    occupation, closest, distance = occupation_fit(profile, vacancy, taxonomy, credentials)
     skills = profile.all_skills()
     coverage = (len(vacancy.required_skills & skills) / len(vacancy.required_skills)
                 if vacancy.required_skills else None)
@@ -365,8 +376,8 @@ def credential_status(vacancy: VacancyView, credentials: Sequence[CredentialView
 def assess(profile: ProfileView, vacancy: VacancyView, credentials: Sequence[CredentialView], cosine: float,
            taxonomy: Taxonomy, weights: Weights, today: date, model_version: str = BLEND_VERSION) -> Match:
     """Score and check one pair."""
-    parts = components(profile, vacancy, cosine, taxonomy, weights)
-    _, closest, distance = occupation_fit(profile, vacancy, taxonomy)
+    parts = components(profile, vacancy, cosine, taxonomy, weights, credentials)
+    _, closest, distance = occupation_fit(profile, vacancy, taxonomy, credentials)
     skills = profile.all_skills()
     return Match(
         profile_id=profile.profile_id, vacancy_id=vacancy.vacancy_id, score=blend(parts, weights),

@@ -18,6 +18,10 @@ from shared.taxonomy.loader import Concept, Taxonomy
 log = logging.getLogger(__name__)
 
 KINDS = ("occupation", "skill")
+# Skills anyone may have whatever their trade: the languages they speak, being punctual, and (in a migrant's
+# story) handling their own papers, since a PPT or a visa is mentioned in nearly every profile. Found in a text
+# they are still skills, but they say nothing about which occupation the text describes.
+TRANSVERSAL_DOMAINS = frozenset({"languages", "soft_skills", "migration"})
 VIA = ("synonym", "embedding", "both")
 
 # Words that carry no meaning for matching a job or skill; dropping them lets "ayudante de cocina" meet
@@ -68,6 +72,40 @@ def stem(token: str) -> str:
 def term_tokens(text: str) -> list[str]:
     """Return the matching tokens of text: folded, stemmed, without stop words."""
     return [stem(t) for t in _TOKEN.findall(fold(degender(text))) if t not in _STOPWORDS]
+
+
+def is_acronym(term: str) -> bool:
+    """Return whether a taxonomy term is an acronym ("PAI", "NR-10", "SEC"): short and written in capitals."""
+    letters = [c for c in term if c.isalpha()]
+    return 0 < len(letters) <= 6 and all(c.isupper() for c in letters) and " " not in term.strip()
+
+
+def text_tokens(text: str) -> list[tuple[str, str, bool]]:
+    """Return (matching token, word as written, inside a proper name) for each token ``term_tokens`` keeps.
+
+    A proper name is a run of two or more capitalised words (function words may join them) that does not
+    open the text: "convocatorias de la Secretaría de Educación" names an office, not a secretary's job.
+    """
+    words = _TOKEN.findall(degender(text))
+    folded = [fold(w) for w in words]
+    capital = [w[:1].isupper() and f not in _STOPWORDS for w, f in zip(words, folded, strict=True)]
+    in_name = [False] * len(words)
+    i = 0
+    while i < len(words):
+        if not capital[i]:
+            i += 1
+            continue
+        j, last, count = i, i, 0
+        while j < len(words) and (capital[j] or folded[j] in _STOPWORDS):
+            if capital[j]:
+                last, count = j, count + 1
+            j += 1
+        if count >= 2 and i > 0:
+            for k in range(i, last + 1):
+                in_name[k] = True
+        i = last + 1
+    return [(stem(f), w, in_name[n]) for n, (w, f) in enumerate(zip(words, folded, strict=True))
+            if f not in _STOPWORDS]
 
 
 def split_phrases(text: str) -> list[str]:
@@ -126,7 +164,7 @@ class Normalizer:
         semantic = self._semantic_matrix(phrases) if self.encoder is not None else None
         skill_mask = self._kind == "skill"
         for row, phrase in enumerate(phrases):
-            lexical = {i: s for i, s in self._lexical_scores(phrase).items() if skill_mask[i]}
+            lexical = {i: s for i, s in self._lexical_scores(phrase, running=True).items() if skill_mask[i]}
             candidates = dict.fromkeys(lexical, 0.0)
             if semantic is not None:
                 scores = np.where(skill_mask, semantic[row], 0.0)
@@ -150,7 +188,7 @@ class Normalizer:
     def _long_text_scores(self, text: str, phrases: list[str]) -> tuple[dict[int, float], np.ndarray | None]:
         """Score concepts in a longer text: best phrase, whole-text meaning, and the skills it mentions."""
         lexical: dict[int, float] = {}
-        phrase_lexical = [self._lexical_scores(phrase) for phrase in phrases]
+        phrase_lexical = [self._lexical_scores(phrase, running=True) for phrase in phrases]
         for scores in phrase_lexical:
             for i, score in scores.items():
                 lexical[i] = max(lexical.get(i, 0.0), score)
@@ -172,6 +210,8 @@ class Normalizer:
                 if scores[top] >= self.skill_threshold:
                     found[top] = max(found.get(top, 0.0), float(scores[top]))
             for i, v in found.items():
+                if self.concepts[i].domain in TRANSVERSAL_DOMAINS:
+                    continue
                 links = self.concepts[i].occupations
                 for code in links:
                     j = self._index.get(code)
@@ -190,34 +230,53 @@ class Normalizer:
 
     def _build_lexicon(self) -> None:
         lexicon: dict[tuple[str, ...], set[int]] = defaultdict(set)
+        acronyms: dict[tuple[str, ...], set[int]] = defaultdict(set)
         self._terms: list[str] = []
         self._term_concept: list[int] = []
         for i, concept in enumerate(self.concepts):
             for term in _concept_terms(concept):
                 key = tuple(term_tokens(term))
                 if key:
-                    lexicon[key].add(i)
+                    # An acronym only counts when the text writes it in capitals too: "PAI" (a vaccination
+                    # programme) is not "país", nor "AI" the French "ai".
+                    (acronyms if is_acronym(term) else lexicon)[key].add(i)
                 self._terms.append(term)
                 self._term_concept.append(i)
         self._lexicon = {k: frozenset(v) for k, v in lexicon.items()}
+        self._acronyms = {k: frozenset(v) for k, v in acronyms.items()}
         self._concept_starts = np.searchsorted(np.asarray(self._term_concept), np.arange(len(self.concepts)))
         self._fuzzy_keys = [" ".join(k) for k in self._lexicon]
         self._fuzzy_values = list(self._lexicon.values())
 
-    def _lexical_scores(self, text: str) -> dict[int, float]:
-        """Score concepts whose synonym or label occurs in text, by the share of the text the hit covers."""
-        tokens = term_tokens(text)
-        if not tokens:
+    def _hits(self, key: tuple[str, ...], written: Sequence[str]) -> frozenset[int]:
+        """Return the concepts a window of tokens names, acronyms only where the text writes capitals."""
+        hits = self._lexicon.get(key, frozenset())
+        acronym = self._acronyms.get(key)
+        if acronym and all(w.isupper() or w.isdigit() for w in written):
+            hits = hits | acronym
+        return hits
+
+    def _lexical_scores(self, text: str, *, running: bool = False) -> dict[int, float]:
+        """Score concepts whose synonym or label occurs in text, by the share of the text the hit covers.
+
+        In running text (a phrase of a longer text) a hit inside a proper name is skipped.
+        """
+        found = text_tokens(text)
+        if not found:
             return {}
+        tokens = [t for t, _, _ in found]
+        written = [w for _, w, _ in found]
+        named = [n for _, _, n in found] if running else [False] * len(found)
         scores: dict[int, float] = {}
         covered = len(tokens)
-        exact = self._lexicon.get(tuple(tokens))
-        if exact:
-            for i in exact:
-                scores[i] = _EXACT
+        exact = self._hits(tuple(tokens), written) if not all(named) else frozenset()
+        for i in exact:
+            scores[i] = _EXACT
         for size in range(min(self.max_window, covered), 0, -1):
             for start in range(covered - size + 1):
-                hits = self._lexicon.get(tuple(tokens[start:start + size]))
+                if all(named[start:start + size]):
+                    continue
+                hits = self._hits(tuple(tokens[start:start + size]), written[start:start + size])
                 if not hits:
                     continue
                 # Longer hits and hits that cover more of the text are surer; an ambiguous term
@@ -227,7 +286,7 @@ class Normalizer:
                 for i in hits:
                     scores[i] = max(scores.get(i, 0.0), min(score, 0.95))
         if covered <= 8:
-            self._fuzzy(tokens, scores)
+            self._fuzzy([t for t, n in zip(tokens, named, strict=True) if not n], scores)
         return scores
 
     def _fuzzy(self, tokens: list[str], scores: dict[int, float]) -> None:
@@ -236,7 +295,8 @@ class Normalizer:
 
         windows = {" ".join(tokens[s:s + n]) for n in range(1, min(3, len(tokens)) + 1)
                    for s in range(len(tokens) - n + 1)}
-        windows = [w for w in windows if len(w) >= 6]
+        # Six letters or fewer leave too little to tell a typo from another word ("maison" is not "maçon").
+        windows = [w for w in windows if len(w) >= 7]
         if not windows:
             return
         matrix = process.cdist(windows, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=88, workers=1)

@@ -112,6 +112,12 @@ def test_a_misspelt_title_is_still_found(normalizer):
     assert normalizer.normalize("cozinhero", kind="occupation")[0].code == "5120"
 
 
+def test_a_short_ordinary_word_is_not_taken_for_a_misspelt_title():
+    normalizer = Normalizer(load_taxonomy(), None)
+    # "maison" is six letters from "maçon": too short to call it a typo.
+    assert "7112" not in [m.code for m in normalizer.normalize("employée de maison", "fr", kind="occupation")]
+
+
 def test_a_longer_word_that_contains_a_title_is_not_taken_for_a_misspelling_of_it():
     lexical = Normalizer(load_taxonomy(), None)
     found = {m.code for m in lexical.normalize("Fiz o técnico em gastronomia.", "pt", kind="occupation")}
@@ -164,6 +170,32 @@ def test_a_long_text_that_describes_the_work_points_at_the_trade_through_its_ski
     text = ("Mwen rele Jean, mwen gen 30 an. Ann Ayiti mwen te konn plante diri ak mayi, "
             "epi isit la mwen keyi fwi pandan sezon an. Mwen ka deplase.")
     assert normalizer.normalize(text, kind="occupation")[0].code == "9211"
+
+
+def test_an_acronym_counts_only_where_the_text_writes_it_in_capitals():
+    normalizer = Normalizer(load_taxonomy(), None)
+    # "PAI" (a vaccination programme, S4517) must not be read in "país" (folded and stemmed to "pai").
+    assert "S4517" in [m.code for m in normalizer.normalize("Vacunador en el PAI", "es", kind="skill")]
+    assert "S4517" not in [m.code for m in normalizer.normalize("Se mudaría a otro país", "es", kind="skill")]
+
+
+def test_an_office_named_in_a_life_story_is_not_read_as_a_trade(shipped):
+    text = ("Maestra de primaria durante doce años en Barquisimeto. Busca plaza como docente en las "
+            "convocatorias de la Secretaría de Educación o en colegios privados.")
+    found = [m.code for m in shipped.normalize(text, "es", kind="occupation", limit=5)]
+    assert "2341" in found and "4120" not in found
+    # The same word as the job sought, in running text, still counts.
+    assert "4120" in [m.code for m in shipped.normalize("Trabajó como secretaria en una notaría durante ocho años "
+                                                        "y busca empleo de oficina", "es", kind="occupation")]
+
+
+def test_the_languages_someone_speaks_and_their_papers_do_not_point_at_a_trade():
+    normalizer = Normalizer(load_taxonomy(), None)
+    text = ("Habla español, francés y creole. Tiene PPT vigente y visa de trabajo. Trabajó seis años como "
+            "albañil en obras de vivienda.")
+    found = [m.code for m in normalizer.normalize(text, "es", kind="occupation", limit=5)]
+    assert found[0] == "7112"
+    assert not {"2643", "4222", "2353", "3411", "2619"} & set(found)  # interpreters, receptionists, legal
 
 
 def test_label_embeddings_are_encoded_once_and_reused_from_the_disk_cache(taxonomy, tmp_path):

@@ -65,13 +65,23 @@ def tier_of(level: int, orientation: str) -> str:
     return "school"
 
 
+def field_occupations(rules: Rulebook, field: str | None, level: int, orientation: str = "academic"
+                      ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Return the occupations a qualification in an ISCED-F ``field`` leads to once recognised, and those it
+    opens without recognition, by the rules' field table (both empty for a field the rules do not know)."""
+    tier = tier_of(level, orientation)
+    entry = _field(rules.common, field)
+    if entry is None:
+        return (), ()
+    leads_to = tuple(entry.get(tier, ())) if tier != "school" or level >= 3 else ()
+    return leads_to, tuple(entry.get("without_recognition", ()))
+
+
 def assess(credential: Credential, destination: str, rules: Rulebook, *, at: str) -> Assessment:
     """Assess ``credential`` for ``destination``; unknown pairs get status ``unknown``, never a guess."""
     common = rules.common
     tier = tier_of(credential.level, credential.orientation)
-    field = _field(common, credential.field)
-    leads_to = tuple(field.get(tier, ())) if field and (tier != "school" or credential.level >= 3) else ()
-    without = tuple(field.get("without_recognition", ())) if field else ()
+    leads_to, without = field_occupations(rules, credential.field, credential.level, credential.orientation)
     rules_for = rules.destinations.get(destination)
     if rules_for is None or destination == credential.country:
         return Assessment(destination, "unknown", None, False, None, None, None, None, None, None, None,

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.credentials.domain.assessment import assess
+from services.credentials.domain.assessment import assess, field_occupations
 from services.credentials.domain.model import DomainError, declare
 from services.credentials.domain.rules import RULES_DIR, RulesError, load_rulebook
 from shared.taxonomy import load_taxonomy
@@ -135,3 +135,10 @@ def test_a_bad_declaration_names_the_field():
     with pytest.raises(DomainError) as caught:
         nurse(documents=("none", "original"))
     assert caught.value.pointer == "/documents"
+
+
+def test_a_fields_occupations_depend_on_the_level_and_an_unknown_field_opens_none(rules):
+    assert field_occupations(rules, "0913", 6) == (("2221", "2222"), ("5321", "5322"))
+    assert field_occupations(rules, "0913", 5) == (("3221", "3222"), ("5321", "5322"))
+    assert field_occupations(rules, "0113", 6)[0] == ("2341",)  # the longest field prefix wins over "011"
+    assert field_occupations(rules, "9999", 6) == field_occupations(rules, None, 6) == ((), ())

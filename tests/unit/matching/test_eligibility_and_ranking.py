@@ -125,6 +125,28 @@ def test_occupation_credit_falls_with_isco_distance():
     assert credit[same["vacancy_id"]] > credit[minor["vacancy_id"]] > credit[other["vacancy_id"]] == 0.0
 
 
+def test_a_credential_counts_as_training_for_the_occupations_it_opens_but_a_school_diploma_does_not():
+    m, store = matcher(weights=Weights(plausible=0)), InMemoryReadModelStore()
+    p = profile(occupations=[], text={"skills": "", "experience": "Llegó a Lima en 2022."})
+    m.apply_profiles(store, [p])
+    nursing, shop = vacancy(), vacancy(occupation="5223", licence_required=False)
+    m.apply_vacancies(store, [nursing, shop])
+
+    def credit():
+        return {x.vacancy_id: x.parts["occupation"] for x in m.for_profile(store, p["profile_id"])}
+
+    before = credit()
+    assert before[nursing["vacancy_id"]] < 0.3
+    # A nursing degree still awaiting recognition: trained for nursing, so the job gets occupation credit
+    # (whether a licence is missing stays a blocker's business).
+    m.apply_credentials(store, [credential(p["profile_id"], status="procedure_required", workflow_status="assessed",
+                                           occupations_now=[], occupations_later=["2221"])])
+    assert credit()[nursing["vacancy_id"]] == pytest.approx(0.9)
+    # A general secondary diploma opens shop work but trains for no trade.
+    m.apply_credentials(store, [credential(p["profile_id"], field="0011", level=3, occupations_now=["5223"])])
+    assert credit()[shop["vacancy_id"]] == before[shop["vacancy_id"]] < 0.3
+
+
 def test_weights_come_from_a_mapping_and_unknown_or_negative_ones_are_refused():
     assert Weights.from_mapping({"semantic": 2}).semantic == 2.0
     with pytest.raises(ValueError):
