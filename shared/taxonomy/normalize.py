@@ -30,7 +30,7 @@ _STOPWORDS = frozenset([
     "a", "al", "and", "an", "as", "at", "aux", "avec", "com", "con", "da", "das", "dans", "de", "del", "des", "do",
     "dos", "du", "e", "el", "em", "en", "et", "for", "in", "la", "las", "le", "les", "los", "na", "nas", "no", "nos",
     "o", "of", "on", "or", "os", "ou", "par", "para", "por", "pour", "sin", "sur", "the", "to", "u", "with", "y",
-    "ak", "nan", "pou", "yon",
+    "ak", "nan", "pou", "yon", "un", "una", "um", "uma", "une",
 ])
 
 # "Cocinero/a", "Pintor(a)", "Operarios/as", "Trabalhador(a)": the base form names the job for everyone.

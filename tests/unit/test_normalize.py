@@ -112,6 +112,14 @@ def test_a_misspelt_title_is_still_found(normalizer):
     assert normalizer.normalize("cozinhero", kind="occupation")[0].code == "5120"
 
 
+def test_an_article_is_not_read_as_part_of_a_title():
+    normalizer = Normalizer(load_taxonomy(), None)
+    # "técnico en uñas" (5142) once met "técnico en un banco" through a typo-tolerant match.
+    found = [m.code for m in normalizer.normalize("Nueve años como soporte técnico en un banco", "es",
+                                                  kind="occupation")]
+    assert found[0] == "3512" and "5142" not in found
+
+
 def test_a_short_ordinary_word_is_not_taken_for_a_misspelt_title():
     normalizer = Normalizer(load_taxonomy(), None)
     # "maison" is six letters from "maçon": too short to call it a typo.
@@ -242,6 +250,10 @@ def shipped():
 @pytest.mark.parametrize(("text", "code"), [
     ("Albañil", "7112"), ("pedreira", "7112"), ("enfermera", "2221"), ("enfermero", "2221"),
     ("cuidadora de idosos", "5322"), ("Soldador MIG", "7212"), ("mason", "7112"),
+    # Regional titles from job ads in the countries Puente serves.
+    ("Tambero/a para establecimiento lechero", "9212"), ("Cadete en moto", "9621"), ("overlockista", "8153"),
+    ("Trabajadora de casa particular puertas afuera", "9111"), ("motoboy", "8321"), ("Desarrollador Java", "2512"),
+    ("temporero para cosecha", "9211"), ("Servente de obras", "9313"), ("tractomulero", "8332"),
 ])
 def test_shipped_taxonomy_normalizes_common_job_titles(shipped, text, code):
     assert code in [m.code for m in shipped.normalize(text, kind="occupation", limit=3)]
