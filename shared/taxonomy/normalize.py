@@ -233,17 +233,27 @@ class Normalizer:
         acronyms: dict[tuple[str, ...], set[int]] = defaultdict(set)
         self._terms: list[str] = []
         self._term_concept: list[int] = []
+        short: dict[tuple[str, ...], dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
         for i, concept in enumerate(self.concepts):
             for term in _concept_terms(concept):
                 key = tuple(term_tokens(term))
-                if key:
+                if not key:
+                    pass
+                elif is_acronym(term):
                     # An acronym only counts when the text writes it in capitals too: "PAI" (a vaccination
                     # programme) is not "país", nor "AI" the French "ai".
-                    (acronyms if is_acronym(term) else lexicon)[key].add(i)
+                    acronyms[key].add(i)
+                elif len(key) == 1 and len(key[0]) <= 3:
+                    # A word this short only counts as written (or with a plural "s"), accents included: the
+                    # Creole "pè" (priest) is not the Portuguese "pé" (foot), nor "doces" (sweets) "doce".
+                    short[key][term.strip().lower()].add(i)
+                else:
+                    lexicon[key].add(i)
                 self._terms.append(term)
                 self._term_concept.append(i)
         self._lexicon = {k: frozenset(v) for k, v in lexicon.items()}
         self._acronyms = {k: frozenset(v) for k, v in acronyms.items()}
+        self._short = {k: {w: frozenset(c) for w, c in v.items()} for k, v in short.items()}
         self._concept_starts = np.searchsorted(np.asarray(self._term_concept), np.arange(len(self.concepts)))
         self._fuzzy_keys = [" ".join(k) for k in self._lexicon]
         self._fuzzy_values = list(self._lexicon.values())
@@ -254,6 +264,10 @@ class Normalizer:
         acronym = self._acronyms.get(key)
         if acronym and all(w.isupper() or w.isdigit() for w in written):
             hits = hits | acronym
+        short = self._short.get(key)
+        if short and len(written) == 1:
+            word = written[0].lower()
+            hits = hits | short.get(word, frozenset()) | short.get(word[:-1] if word.endswith("s") else "", frozenset())
         return hits
 
     def _lexical_scores(self, text: str, *, running: bool = False) -> dict[int, float]:

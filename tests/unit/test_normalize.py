@@ -112,6 +112,17 @@ def test_a_misspelt_title_is_still_found(normalizer):
     assert normalizer.normalize("cozinhero", kind="occupation")[0].code == "5120"
 
 
+def test_a_very_short_word_counts_only_as_written_in_its_own_spelling():
+    normalizer = Normalizer(load_taxonomy(), None)
+
+    def codes(text, lang):
+        return [m.code for m in normalizer.normalize(text, lang, kind="occupation")]
+
+    assert "2636" not in codes("Entregador a pé ou de bicicleta", "pt")  # "pè" is a priest in Creole
+    assert "2636" in codes("Se pè nan legliz la", "ht")
+    assert "5131" in codes("Se buscan mozos para restaurante", "es")  # a plural still counts
+
+
 def test_an_article_is_not_read_as_part_of_a_title():
     normalizer = Normalizer(load_taxonomy(), None)
     # "técnico en uñas" (5142) once met "técnico en un banco" through a typo-tolerant match.
