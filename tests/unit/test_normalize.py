@@ -123,6 +123,15 @@ def test_a_very_short_word_counts_only_as_written_in_its_own_spelling():
     assert "5131" in codes("Se buscan mozos para restaurante", "es")  # a plural still counts
 
 
+def test_a_creole_life_story_is_read_through_creole_words_for_the_work():
+    normalizer = Normalizer(load_taxonomy(), None)
+    story = ("Mwen rele Jean, mwen gen 30 an. Ann Ayiti mwen te konn travay latè: plante diri, pwa ak mayi, "
+             "sekle, wouze jaden. Kounye a mwen chèche travay.")
+    assert normalizer.normalize(story, "ht", kind="occupation")[0].code == "9211"
+    # ... and a Creole word that is also a Portuguese one does not leak into Portuguese ads.
+    assert normalizer.normalize("Vaga com horário livre e vale transporte", "pt", kind="occupation") == []
+
+
 def test_an_article_is_not_read_as_part_of_a_title():
     normalizer = Normalizer(load_taxonomy(), None)
     # "técnico en uñas" (5142) once met "técnico en un banco" through a typo-tolerant match.
