@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared.auth import Authenticator, SqlApiKeyStore, TokenIssuer
-from shared.bus import EventBus, InMemoryBus
+from shared.bus import EventBus, InMemoryBus, PrefixedBus
 from shared.consumer import EventConsumer, Handler, SqlInbox, TombstoneHandler
 from shared.db import make_engine, migrate, ping, session_factory, sqlite_url
 from shared.events import SchemaRegistry
@@ -117,7 +117,10 @@ def make_bus(settings: Settings) -> EventBus:
         return InMemoryBus()
     from shared.kafka_bus import KafkaBus  # imported here so the embedded default never loads kafka-python
 
-    return KafkaBus(settings.kafka_bootstrap, settings.kafka_client_id)
+    bus = KafkaBus(settings.kafka_bootstrap, settings.kafka_client_id)
+    # Several Puente installations (staging beside production, a test run) can share one cluster: each
+    # prefixes its topics and consumer groups, and the code still names the real topics.
+    return PrefixedBus(bus, settings.kafka_prefix) if settings.kafka_prefix else bus
 
 
 def check_dependencies(container: Container, timeout_s: float) -> None:

@@ -70,6 +70,8 @@ class SettingsSchema(_Schema):
     bus = fields.String(data_key="PUENTE_BUS", load_default="kafka", validate=validate.OneOf(["kafka", "memory"]))
     kafka_bootstrap = _Bootstrap(data_key="PUENTE_KAFKA_BOOTSTRAP", load_default=None)
     kafka_client_id = fields.String(data_key="PUENTE_KAFKA_CLIENT_ID", load_default="puente")
+    kafka_prefix = fields.String(data_key="PUENTE_KAFKA_PREFIX", load_default="", validate=validate.Regexp(
+        r"^[A-Za-z0-9._-]{0,100}$", error="may hold only letters, digits, '.', '_' and '-' (at most 100)"))
     secret_key = fields.String(data_key="PUENTE_SECRET_KEY", load_default=None,
                                validate=validate.Length(min=32, error="must be at least 32 characters"))
     token_ttl_s = fields.Integer(data_key="PUENTE_TOKEN_TTL_S", load_default=3600,
@@ -119,6 +121,7 @@ class Settings:
     bus: str = "memory"
     kafka_bootstrap: str | None = None
     kafka_client_id: str = "puente"
+    kafka_prefix: str = ""
     secret_key: str | None = None
     token_ttl_s: int = 3600
     log_level: str = "INFO"

@@ -39,3 +39,17 @@ def test_a_malformed_setting_stops_the_command_with_status_2_and_no_traceback(tm
     assert proc.returncode == 2
     assert "PUENTE_KAFKA_BOOTSTRAP" in proc.stderr and "PUENTE_RELAY_BATCH" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_a_kafka_prefix_puts_this_installations_topics_and_groups_apart():
+    from shared.bus import PrefixedBus
+    from shared.service import make_bus
+
+    plain = load_settings({"PUENTE_KAFKA_BOOTSTRAP": "127.0.0.1:9092"})
+    assert plain.kafka_prefix == "" and not isinstance(make_bus(plain), PrefixedBus)
+    staging = load_settings({"PUENTE_KAFKA_BOOTSTRAP": "127.0.0.1:9092", "PUENTE_KAFKA_PREFIX": "staging."})
+    bus = make_bus(staging)
+    assert isinstance(bus, PrefixedBus) and bus.prefix == "staging."
+    with pytest.raises(SettingsError) as err:
+        load_settings({"PUENTE_KAFKA_BOOTSTRAP": "127.0.0.1:9092", "PUENTE_KAFKA_PREFIX": "staging/*"})
+    assert "letters, digits" in str(err.value.problems["PUENTE_KAFKA_PREFIX"])
