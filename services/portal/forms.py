@@ -17,6 +17,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from services.portal.accounts import EMAIL, MIN_PASSWORD
@@ -24,6 +25,8 @@ from services.portal.accounts import EMAIL, MIN_PASSWORD
 COUNTRIES = [("AR", _l("Argentina")), ("BO", _l("Bolivia")), ("BR", _l("Brazil")), ("CL", _l("Chile")),
              ("CO", _l("Colombia")), ("EC", _l("Ecuador")), ("PE", _l("Peru")), ("PY", _l("Paraguay")),
              ("UY", _l("Uruguay")), ("VE", _l("Venezuela"))]
+
+
 CURRENCY_OF = {"AR": "ARS", "BO": "BOB", "BR": "BRL", "CL": "CLP", "CO": "COP", "EC": "USD", "PE": "PEN",
                "PY": "PYG", "UY": "UYU", "VE": "VES"}
 CURRENCIES = sorted({*CURRENCY_OF.values(), "USD"})
@@ -35,6 +38,11 @@ TEXT_LANGUAGES = [("es", _l("Spanish")), ("pt", _l("Portuguese")), ("en", _l("En
                   ("ht", _l("Haitian Creole"))]
 LEVELS = [("", _l("Not needed")), ("A1", "A1"), ("A2", "A2"), ("B1", "B1"), ("B2", "B2"), ("C1", "C1"),
           ("C2", "C2"), ("native", _l("Native"))]
+
+
+def options(pairs) -> list[SelectChoice]:
+    """Return (value, label) pairs as the select options wtforms 3.3 expects (tuples are deprecated)."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def _email(_form, field):
@@ -56,7 +64,7 @@ class EmployerSignUpForm(FlaskForm):
         DataRequired(_l("Enter the name of your organisation")), Length(max=200)])
     tax_id = StringField(_l("Tax identification number"), validators=[
         DataRequired(_l("Enter your tax identification number")), Length(max=40)])
-    country = SelectField(_l("Country"), choices=COUNTRIES)
+    country = SelectField(_l("Country"), choices=options(COUNTRIES))
     sector = StringField(_l("Sector"), validators=[DataRequired(_l("Enter your sector")), Length(max=120)])
     contact_email = EmailField(_l("Email address"), validators=[
         DataRequired(_l("Enter your email address")), _email, Length(max=254)])
@@ -71,15 +79,15 @@ class PayForm(Form):
     amount = DecimalField(_l("Amount"), places=2, validators=[
         InputRequired(_l("Enter the pay as a number, like 1500000")),
         NumberRange(min=0, message=_l("The pay cannot be negative"))])
-    currency = SelectField(_l("Currency"), choices=[(c, c) for c in CURRENCIES])
-    period = SelectField(_l("Paid"), choices=PERIODS, default="month")
+    currency = SelectField(_l("Currency"), choices=options((c, c) for c in CURRENCIES))
+    period = SelectField(_l("Paid"), choices=options(PERIODS), default="month")
 
 
 class LanguageForm(Form):
     """A language the job needs, with the lowest CEFR level that will do."""
 
-    code = SelectField(_l("Language"), choices=[("", _l("None")), *TEXT_LANGUAGES])
-    min_level = SelectField(_l("Lowest level"), choices=LEVELS)
+    code = SelectField(_l("Language"), choices=options([("", _l("None")), *TEXT_LANGUAGES]))
+    min_level = SelectField(_l("Lowest level"), choices=options(LEVELS))
 
 
 class BenefitsForm(Form):
@@ -98,12 +106,12 @@ class VacancyForm(FlaskForm):
         Optional(), Regexp(r"^\d{4}$", message=_l("Enter a 4-digit ISCO-08 code, or leave it empty"))])
     description = TextAreaField(_l("Description"), validators=[
         DataRequired(_l("Describe the job")), Length(max=10000)])
-    language = SelectField(_l("Language of the text"), choices=TEXT_LANGUAGES)
+    language = SelectField(_l("Language of the text"), choices=options(TEXT_LANGUAGES))
     required_skills = StringField(_l("Required skills"), validators=[Length(max=2000)])
     nice_skills = StringField(_l("Nice-to-have skills"), validators=[Length(max=2000)])
     language_1 = FormField(LanguageForm, label=_l("Language needed"))
     language_2 = FormField(LanguageForm, label=_l("Another language"))
-    country = SelectField(_l("Country"), choices=COUNTRIES)
+    country = SelectField(_l("Country"), choices=options(COUNTRIES))
     city = StringField(_l("City"), validators=[Optional(), Length(max=120)])
     remote = BooleanField(_l("The work can be done remotely"))
     openings = IntegerField(_l("Number of openings"), default=1, validators=[
@@ -114,7 +122,7 @@ class VacancyForm(FlaskForm):
         InputRequired(_l("Enter the hours per week")),
         NumberRange(min=0, max=168, message=_l("Enter a number of hours from 0 to 168"))])
     shifts = StringField(_l("Shifts"), validators=[Optional(), Length(max=200)])
-    contract_type = SelectField(_l("Contract"), choices=CONTRACTS)
+    contract_type = SelectField(_l("Contract"), choices=options(CONTRACTS))
     start_date = DateField(_l("Start date"), validators=[Optional()])
     closing_date = DateField(_l("Closing date"), validators=[Optional()])
     licence_required = BooleanField(_l("A licence or recognised credential is legally required"))
