@@ -33,6 +33,11 @@ _STOPWORDS = frozenset([
     "ak", "nan", "pou", "yon", "un", "una", "um", "uma", "une",
 ])
 
+# Definite articles (and their contractions with a preposition): before a capitalised run they announce a
+# name ("la Secretaría de Educación", "no Ministério da Saúde", "the Ministry of Labour").
+_DEFINITE = frozenset(["el", "la", "los", "las", "del", "al", "o", "a", "os", "as", "do", "da", "dos", "das", "no",
+                       "na", "nos", "nas", "ao", "le", "les", "l", "du", "des", "au", "aux", "the"])
+
 # "Cocinero/a", "Pintor(a)", "Operarios/as", "Trabalhador(a)": the base form names the job for everyone.
 _GENDER_SUFFIX = re.compile(r"(\w)\s*(?:/|\()\s*(?:a|as|o|os|ra|ras|e|es|x)\s*\)?(?=\W|$)", re.IGNORECASE)
 _PHRASE_BREAK = re.compile(r"[\n.;:!?•·|/()\[\]–—]+|,|\s-\s|\s+(?:y|e|and|et|ak|epi|ou|o|or)\s+", re.IGNORECASE)
@@ -83,8 +88,9 @@ def is_acronym(term: str) -> bool:
 def text_tokens(text: str) -> list[tuple[str, str, bool]]:
     """Return (matching token, word as written, inside a proper name) for each token ``term_tokens`` keeps.
 
-    A proper name is a run of two or more capitalised words (function words may join them) that does not
-    open the text: "convocatorias de la Secretaría de Educación" names an office, not a secretary's job.
+    A proper name is a run of two or more capitalised words (function words may join them) after a definite
+    article: "convocatorias de la Secretaría de Educación" names an office, not a secretary's job, while
+    "busca un Auxiliar de Bodega" or "hiring a Kitchen Assistant" name the job, capitals or not.
     """
     words = _TOKEN.findall(degender(text))
     folded = [fold(w) for w in words]
@@ -100,7 +106,7 @@ def text_tokens(text: str) -> list[tuple[str, str, bool]]:
             if capital[j]:
                 last, count = j, count + 1
             j += 1
-        if count >= 2 and i > 0:
+        if count >= 2 and i > 0 and folded[i - 1] in _DEFINITE:
             for k in range(i, last + 1):
                 in_name[k] = True
         i = last + 1

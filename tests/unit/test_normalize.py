@@ -217,6 +217,13 @@ def test_an_office_named_in_a_life_story_is_not_read_as_a_trade(shipped):
                                                         "y busca empleo de oficina", "es", kind="occupation")]
 
 
+def test_a_job_title_written_with_capitals_in_an_ad_is_no_name():
+    normalizer = Normalizer(load_taxonomy(), None)
+    # No definite article announces it, unlike "la Secretaría de Educación".
+    ad = "Empresa de transporte con sede en Lima. Se busca Auxiliar de Bodega para el turno de noche en su centro."
+    assert [m.code for m in normalizer.normalize(ad, "es", kind="occupation")][:1] == ["4321"]
+
+
 def test_the_languages_someone_speaks_and_their_papers_do_not_point_at_a_trade():
     normalizer = Normalizer(load_taxonomy(), None)
     text = ("Habla español, francés y creole. Tiene PPT vigente y visa de trabajo. Trabajó seis años como "
