@@ -302,12 +302,12 @@ def occupation_fit(profile: ProfileView, vacancy: VacancyView, taxonomy: Taxonom
     return best
 
 
-def components(profile: ProfileView, vacancy: VacancyView, cosine: float, taxonomy: Taxonomy,
-               weights: Weights, credentials: Sequence[CredentialView] = ()) -> dict[str, float | None]:
-    """Return each part of the blend in 0..1, or None where it does not apply to this pair."""
+def components(profile: ProfileView, vacancy: VacancyView, cosine: float, occupation: float,
+               weights: Weights) -> dict[str, float | None]:
+    """Return each part of the blend in 0..1 (``occupation`` is ``occupation_fit``'s credit), or None where it
+    does not apply to this pair."""
     floor = weights.semantic_floor
     semantic = min(1.0, max(0.0, (cosine - floor) / (1.0 - floor)))
-    occupation, closest, distance = occupation_fit(profile, vacancy, taxonomy, credentials)
     skills = profile.all_skills()
     coverage = (len(vacancy.required_skills & skills) / len(vacancy.required_skills)
                 if vacancy.required_skills else None)
@@ -376,8 +376,8 @@ def credential_status(vacancy: VacancyView, credentials: Sequence[CredentialView
 def assess(profile: ProfileView, vacancy: VacancyView, credentials: Sequence[CredentialView], cosine: float,
            taxonomy: Taxonomy, weights: Weights, today: date, model_version: str = BLEND_VERSION) -> Match:
     """Score and check one pair."""
-    parts = components(profile, vacancy, cosine, taxonomy, weights, credentials)
-    _, closest, distance = occupation_fit(profile, vacancy, taxonomy, credentials)
+    occupation, closest, distance = occupation_fit(profile, vacancy, taxonomy, credentials)
+    parts = components(profile, vacancy, cosine, occupation, weights)
     skills = profile.all_skills()
     return Match(
         profile_id=profile.profile_id, vacancy_id=vacancy.vacancy_id, score=blend(parts, weights),

@@ -74,9 +74,14 @@ def stem(token: str) -> str:
     return token
 
 
+def _words(text: str) -> list[tuple[str, str]]:
+    """Return each word of text as written (gendered notations reduced) and folded."""
+    return [(w, fold(w)) for w in _TOKEN.findall(degender(text))]
+
+
 def term_tokens(text: str) -> list[str]:
     """Return the matching tokens of text: folded, stemmed, without stop words."""
-    return [stem(t) for t in _TOKEN.findall(fold(degender(text))) if t not in _STOPWORDS]
+    return [stem(f) for _, f in _words(text) if f not in _STOPWORDS]
 
 
 def is_acronym(term: str) -> bool:
@@ -92,17 +97,17 @@ def text_tokens(text: str) -> list[tuple[str, str, bool]]:
     article: "convocatorias de la Secretaría de Educación" names an office, not a secretary's job, while
     "busca un Auxiliar de Bodega" or "hiring a Kitchen Assistant" name the job, capitals or not.
     """
-    words = _TOKEN.findall(degender(text))
-    folded = [fold(w) for w in words]
-    capital = [w[:1].isupper() and f not in _STOPWORDS for w, f in zip(words, folded, strict=True)]
-    in_name = [False] * len(words)
+    pairs = _words(text)
+    folded = [f for _, f in pairs]
+    capital = [w[:1].isupper() and f not in _STOPWORDS for w, f in pairs]
+    in_name = [False] * len(pairs)
     i = 0
-    while i < len(words):
+    while i < len(pairs):
         if not capital[i]:
             i += 1
             continue
         j, last, count = i, i, 0
-        while j < len(words) and (capital[j] or folded[j] in _STOPWORDS):
+        while j < len(pairs) and (capital[j] or folded[j] in _STOPWORDS):
             if capital[j]:
                 last, count = j, count + 1
             j += 1
@@ -110,8 +115,7 @@ def text_tokens(text: str) -> list[tuple[str, str, bool]]:
             for k in range(i, last + 1):
                 in_name[k] = True
         i = last + 1
-    return [(stem(f), w, in_name[n]) for n, (w, f) in enumerate(zip(words, folded, strict=True))
-            if f not in _STOPWORDS]
+    return [(stem(f), w, in_name[n]) for n, (w, f) in enumerate(pairs) if f not in _STOPWORDS]
 
 
 def split_phrases(text: str) -> list[str]:
@@ -245,17 +249,15 @@ class Normalizer:
         for i, concept in enumerate(self.concepts):
             for term in _concept_terms(concept):
                 key = tuple(term_tokens(term))
-                if not key:
-                    pass
-                elif is_acronym(term):
+                if key and is_acronym(term):
                     # An acronym only counts when the text writes it in capitals too: "PAI" (a vaccination
                     # programme) is not "país", nor "AI" the French "ai".
                     acronyms[key].add(i)
-                elif len(key) == 1 and len(key[0]) <= 3:
+                elif key and len(key) == 1 and len(key[0]) <= 3:
                     # A word this short only counts as written (or with a plural "s"), accents included: the
                     # Creole "pè" (priest) is not the Portuguese "pé" (foot), nor "doces" (sweets) "doce".
                     short[key][term.strip().lower()].add(i)
-                else:
+                elif key:
                     lexicon[key].add(i)
                 self._terms.append(term)
                 self._term_concept.append(i)
@@ -275,7 +277,8 @@ class Normalizer:
         short = self._short.get(key)
         if short and len(written) == 1:
             word = written[0].lower()
-            hits = hits | short.get(word, frozenset()) | short.get(word[:-1] if word.endswith("s") else "", frozenset())
+            for form in (word, word.removesuffix("s")):  # as written, or its plural
+                hits = hits | short.get(form, frozenset())
         return hits
 
     def _lexical_scores(self, text: str, *, running: bool = False) -> dict[int, float]:

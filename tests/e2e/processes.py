@@ -144,27 +144,15 @@ def wait_for_line(part: Part, text: str, timeout_s: float = 120) -> None:
     raise AssertionError(f"never saw {text!r}\n{part.tail()}")
 
 
-def end_offsets(bootstrap: str, topic: str) -> dict[int, int]:
-    """Return the next offset of every partition of ``topic`` (empty when the topic does not exist yet)."""
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
-    try:
-        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or []]
-        return {tp.partition: offset for tp, offset in consumer.end_offsets(partitions).items()}
-    finally:
-        consumer.close()
-
-
-def records_since(bootstrap: str, topic: str, since: dict[int, int]) -> list:
-    """Return the records of ``topic`` written after the offsets ``since`` (from the start where none)."""
-    # "earliest": an offset the broker has already deleted means "from what is left", never "from the end".
+def topic_records(bootstrap: str, topic: str) -> list:
+    """Return every record on ``topic`` so far (none when it does not exist)."""
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None,
                              auto_offset_reset="earliest")
     try:
         partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or []]
         consumer.assign(partitions)
+        consumer.seek_to_beginning(*partitions)
         end = consumer.end_offsets(partitions)
-        for tp in partitions:
-            consumer.seek(tp, since.get(tp.partition, 0))
         records = []
         for tp in partitions:
             while consumer.position(tp) < end[tp]:

@@ -27,13 +27,12 @@ import pytest
 from tests.conftest import ROOT
 from tests.e2e.processes import (
     Part,
-    end_offsets,
     free_port,
     fresh_databases,
     http,
     puente,
-    records_since,
     start,
+    topic_records,
     wait_for_line,
     wait_ready,
 )
@@ -56,15 +55,14 @@ class Meeting:
 
     parts: list[Part]
     bootstrap: str
-    since: dict[str, dict[int, int]]
     person: str = ""
     electrician: str = ""
     cook: str = ""
     ranked: list[dict] = field(default_factory=list)
 
     def records(self, topic: str) -> list:
-        """Return what reached ``topic`` (this run's prefixed one) since the scenario began."""
-        return records_since(self.bootstrap, PREFIX + topic, self.since[topic])
+        """Return what reached ``topic`` in this run (its prefixed topics are this run's alone)."""
+        return topic_records(self.bootstrap, PREFIX + topic)
 
 
 def environments(new_database, kafka_bootstrap: str, state) -> dict[str, dict[str, str]]:
@@ -184,8 +182,7 @@ def meeting(postgres_admin_url, kafka_bootstrap, tmp_path_factory):
     with fresh_databases(postgres_admin_url) as new_database:
         try:
             envs = environments(new_database, kafka_bootstrap, state)
-            since = {topic: end_offsets(kafka_bootstrap, PREFIX + topic) for topic in TOPICS}
-            meeting = Meeting(parts, kafka_bootstrap, since)
+            meeting = Meeting(parts, kafka_bootstrap)
             play(meeting, start_parts(envs, parts, state / "logs"), envs)
             yield meeting
         finally:
