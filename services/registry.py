@@ -12,7 +12,9 @@ def load_service(name: str) -> ServiceDefinition:
     """Return the definition of service ``name``."""
     if name not in SERVICES:
         raise KeyError(f"unknown service '{name}'; services are {', '.join(SERVICES)}")
-    return importlib.import_module(f"services.{name}").SERVICE
+    # services.<name>.app is the composition root (issue 11); a service not yet reshaped keeps it in __init__.
+    return getattr(importlib.import_module(f"services.{name}.app"), "SERVICE", None) or importlib.import_module(
+        f"services.{name}").SERVICE
 
 
 def all_services() -> list[ServiceDefinition]:

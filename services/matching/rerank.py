@@ -16,6 +16,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from services.matching.domain.readmodels import Placement
+
 COMPONENTS = ("semantic", "occupation", "skills", "experience", "language", "location")
 # Skills and experience do not apply to every pair (no required skills, no known years); the model is told so
 # rather than reading a missing value as a zero.
@@ -95,17 +97,17 @@ class Reranker(Protocol):
     def train(self, examples: Sequence[Example], baseline: str) -> Decision: ...
 
 
-def label_pairs(placements: Iterable[Mapping[str, Any]]) -> dict[tuple[str, str], int]:
+def label_pairs(placements: Iterable[Placement]) -> dict[tuple[str, str], int]:
     """Return one label per (profile, vacancy): 1 once it reached an interview or a hire, else 0 once rejected.
 
     Independent of the order outcomes arrive in, so a replay labels the same pairs the same way.
     """
     labels: dict[tuple[str, str], int] = {}
     for p in placements:
-        pair = (p["profile_id"], p["vacancy_id"])
-        if p["outcome"] in POSITIVE:
+        pair = (p.profile_id, p.vacancy_id)
+        if p.outcome in POSITIVE:
             labels[pair] = 1
-        elif p["outcome"] in NEGATIVE:
+        elif p.outcome in NEGATIVE:
             labels.setdefault(pair, 0)
     return labels
 

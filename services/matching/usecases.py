@@ -6,71 +6,34 @@ import hashlib
 import json
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
-from services.matching.domain import (
-    BLEND_VERSION,
-    ConceptBridge,
-    CredentialView,
-    Embedder,
-    Match,
-    ProfileView,
-    VacancyView,
-    Weights,
-    assess,
-    audit_report,
-    credential_from_event,
-    order,
-    profile_document,
-    profile_from_event,
-    vacancy_document,
-    vacancy_from_event,
+from services.matching.domain.audit import audit_report
+from services.matching.domain.concepts import ConceptBridge, profile_document, vacancy_document
+from services.matching.domain.explanation import blockers_out, explain
+from services.matching.domain.readmodels import ProfileView, VacancyView
+from services.matching.domain.scoring import BLEND_VERSION, STRONG, Match, Weights, assess, order
+from services.matching.events import (
+    CredentialAssessed,
+    PlacementRecorded,
+    ProfilePublished,
+    VacancyPublished,
 )
 from services.matching.index import VectorIndex
-from services.matching.messages import STRONG
+from services.matching.ports import ReadModels, ReadModelStore
 from services.matching.rerank import Decision, Example, Reranker, Scorer, label_pairs
+from shared.auth import Principal
+from shared.encoders import CachedEncoder
 
 
-class ReadModelStore(Protocol):
-    """The matching read models; one instance works inside one transaction."""
-
-    def get_profile(self, profile_id: str) -> ProfileView | None: ...
-
-    def put_profile(self, view: ProfileView, vector: np.ndarray) -> None: ...
-
-    def delete_profile(self, profile_id: str) -> None: ...
-
-    def profiles(self, ids: Iterable[str] | None = None) -> list[ProfileView]: ...
-
-    def get_vacancy(self, vacancy_id: str) -> VacancyView | None: ...
-
-    def put_vacancy(self, view: VacancyView, vector: np.ndarray | None) -> None: ...
-
-    def vacancies(self, ids: Iterable[str] | None = None, *, occupation_prefixes: Iterable[str] = ()
-                  ) -> list[VacancyView]: ...
-
-    def vectors(self, kind: str, ids: Iterable[str] | None = None) -> list[tuple[str, np.ndarray]]: ...
-
-    def credentials(self, profile_ids: Iterable[str]) -> dict[str, list[CredentialView]]: ...
-
-    def put_credential(self, view: CredentialView) -> None: ...
-
-    def put_placement(self, data: Mapping[str, Any]) -> None: ...
-
-    def placements(self) -> list[dict[str, Any]]: ...
-
-    def claim_suggestion(self, profile_id: str, vacancy_id: str) -> bool: ...
-
-    def revision(self) -> int: ...
-
-    def changes_since(self, revision: int) -> tuple[int, list[tuple[str, str]]]: ...
-
-    def reset(self) -> None: ...
+class NotFound(LookupError):
+    """Raised when the profile or open vacancy a ranking is asked for is unknown to matching."""
 
 
 @dataclass(frozen=True)
@@ -91,25 +54,26 @@ def _newer(stored: str | None, incoming: str) -> bool:
     return datetime.fromisoformat(incoming) >= datetime.fromisoformat(stored)
 
 
-class Matcher:
+class MatchingService:
     """Keeps indexes in step with the read models and ranks pairs with the blend, or with the re-ranker learned
     from placement outcomes once it beats the blend on held-out outcomes."""
 
-    def __init__(self, taxonomy: Any, embedder: Embedder, vacancy_index: VectorIndex, profile_index: VectorIndex,
+    def __init__(self, taxonomy: Any, embedder: CachedEncoder, vacancy_index: VectorIndex, profile_index: VectorIndex,
                  *, weights: Weights | None = None, bridge: ConceptBridge | None = None, pool: int = 400,
                  strong: float = STRONG, today: Callable[[], date] = lambda: datetime.now(UTC).date(),
                  reranker: Reranker | None = None, model_refresh_s: float = 60.0,
-                 clock: Callable[[], float] = time.monotonic):
+                 clock: Callable[[], float] = time.monotonic, read_models: ReadModels | None = None):
         self.taxonomy, self.embedder = taxonomy, embedder
         self.vacancy_index, self.profile_index = vacancy_index, profile_index
         self.weights = weights or Weights()
         self.bridge = bridge if bridge is not None else ConceptBridge(taxonomy, embedder)
         self.pool, self.strong, self.today = pool, strong, today
+        self.read_models = read_models  # opens stores for the queries (matches_for, audit_for, model)
         self._loaded_revision: int | None = None
         # The consumer thread writes the indexes while request threads read them (embedded mode, tests).
         self._lock = threading.RLock()
         digest = hashlib.sha256(json.dumps(self.weights.__dict__, sort_keys=True).encode()).hexdigest()[:8]
-        self.blend_version = f"{BLEND_VERSION}+{digest}+{embedder.encoder.name}"
+        self.blend_version = f"{BLEND_VERSION}+{digest}+{embedder.name}"
         # Re-ranker state: replaced whole (one assignment), so a ranking reads one consistent model.
         self.reranker, self.model_refresh_s, self.clock = reranker, model_refresh_s, clock
         self.decision: Decision | None = None
@@ -125,11 +89,11 @@ class Matcher:
         return model.version if model is not None else self.blend_version
 
     # -- events in --------------------------------------------------------------------------------
-    def apply_profiles(self, store: ReadModelStore, events: Sequence[Mapping[str, Any]]) -> list[ProfileView]:
+    def apply_profiles(self, store: ReadModelStore, events: Sequence[ProfilePublished]) -> list[ProfileView]:
         """Store published profiles (newest wins), inferring concepts and encoding all new texts in one batch."""
         latest: dict[str, ProfileView] = {}
-        for data in events:
-            view = profile_from_event(data)
+        for event in events:
+            view = event.profile
             known = latest.get(view.profile_id) or store.get_profile(view.profile_id)
             if known is None or _newer(known.updated_at, view.updated_at):
                 latest[view.profile_id] = view
@@ -139,7 +103,7 @@ class Matcher:
         inferred = self.bridge.profile_occupations([v.text for v in views], [v.text_language for v in views])
         views = [replace(v, inferred_occupations=occ, inferred_skills=self.bridge.skills(v.text, v.text_language))
                  for v, occ in zip(views, inferred, strict=True)]
-        vectors = self.embedder.embed([profile_document(v, self.taxonomy) for v in views], kind="query")
+        vectors = self.embedder.encode([profile_document(v, self.taxonomy) for v in views], kind="query")
         for view, vector in zip(views, vectors, strict=True):
             store.put_profile(view, vector)
         with self._lock:
@@ -153,11 +117,11 @@ class Matcher:
             self.profile_index.remove([profile_id])
         self._model_checked = None  # their outcomes went with them: retrain without them at the next sync
 
-    def apply_vacancies(self, store: ReadModelStore, events: Sequence[Mapping[str, Any]]) -> list[VacancyView]:
+    def apply_vacancies(self, store: ReadModelStore, events: Sequence[VacancyPublished]) -> list[VacancyView]:
         """Store published vacancies (newest state wins) and encode their texts in one batch."""
         latest: dict[str, VacancyView] = {}
-        for data in events:
-            view = vacancy_from_event(data)
+        for event in events:
+            view = event.vacancy
             known = latest.get(view.vacancy_id) or store.get_vacancy(view.vacancy_id)
             if known is None or _newer(known.changed_at, view.changed_at):
                 latest[view.vacancy_id] = view
@@ -166,7 +130,7 @@ class Matcher:
             v.title, v.description, v.language)) for v in latest.values()]
         if not views:
             return []
-        vectors = self.embedder.embed([vacancy_document(v, self.taxonomy) for v in views], kind="passage")
+        vectors = self.embedder.encode([vacancy_document(v, self.taxonomy) for v in views], kind="passage")
         for view, vector in zip(views, vectors, strict=True):
             store.put_vacancy(view, vector)
         with self._lock:
@@ -186,17 +150,17 @@ class Matcher:
         with self._lock:
             self.vacancy_index.remove([vacancy_id])
 
-    def apply_credentials(self, store: ReadModelStore, events: Sequence[Mapping[str, Any]]) -> None:
+    def apply_credentials(self, store: ReadModelStore, events: Sequence[CredentialAssessed]) -> None:
         """Store credential assessments (newest per credential wins)."""
-        for data in events:
-            store.put_credential(credential_from_event(data))
+        for event in events:
+            store.put_credential(event.credential)
 
-    def apply_placements(self, store: ReadModelStore, events: Sequence[Mapping[str, Any]], *,
+    def apply_placements(self, store: ReadModelStore, events: Sequence[PlacementRecorded], *,
                          retrain: bool = True) -> None:
         """Store placement outcomes for the re-ranker and the fairness audit, then retrain on them (a rebuild
         passes ``retrain=False`` and trains once at the end)."""
-        for data in events:
-            store.put_placement(data)
+        for event in events:
+            store.put_placement(event.placement)
         if retrain:
             self.refresh_model(store)
 
@@ -240,7 +204,7 @@ class Matcher:
         # unchanged, so the embedding cache gives its vector back without encoding it again.
         closed = [v for v in sorted(vacancies) if v not in vacancy_vectors]
         if closed:
-            vectors = self.embedder.embed([vacancy_document(vacancies[v], self.taxonomy) for v in closed],
+            vectors = self.embedder.encode([vacancy_document(vacancies[v], self.taxonomy) for v in closed],
                                           kind="passage")
             vacancy_vectors.update(zip(closed, vectors, strict=True))
         credentials = store.credentials(profile_ids)
@@ -400,3 +364,69 @@ class Matcher:
             if m.eligible and m.score >= self.strong and store.claim_suggestion(m.profile_id, m.vacancy_id):
                 out.append(Suggestion(m.profile_id, m.vacancy_id, m.score, True, m.model_version))
         return out
+
+    # -- queries ----------------------------------------------------------------------------------
+    def matches_for(self, principal: Principal, *, profile: str | None = None, vacancy: str | None = None,
+                    offset: int = 0, limit: int = 20, lang: str = "en") -> RankedPage:
+        """Return one page of open vacancies ranked for a profile (its centre's counsellors, admins), or of
+        candidates ranked for an open vacancy (counsellors, admins, its employer).
+
+        Employers see only eligible candidates who consented to introductions: a person's situation is the
+        counsellor's business, not the employer's. Raises NotFound for an unknown profile or a vacancy that
+        is unknown or not open, and ``shared.auth.Forbidden`` for anyone else.
+        """
+        with self._reading() as store:
+            self.sync(store)
+            if profile is not None:
+                principal.require("counsellor", "admin")
+                found = store.get_profile(profile)
+                if found is None:
+                    raise NotFound("no profile with this id takes part in matching")
+                principal.require("counsellor", "admin", org=found.centre)
+                ranked = self.for_profile(store, found.profile_id) or []
+                vacancies = {v.vacancy_id: v for v in store.vacancies([m.vacancy_id for m in ranked])}
+                key = "vacancy_id"
+            else:
+                wanted = store.get_vacancy(vacancy or "")
+                if wanted is None or wanted.status != "open":
+                    raise NotFound("no open vacancy with this id")
+                employer = principal.role == "employer"
+                principal.require("counsellor", "admin", "employer", org=wanted.employer_id if employer else None)
+                ranked = self.for_vacancy(store, wanted.vacancy_id, introductions_only=employer) or []
+                if employer:
+                    ranked = [m for m in ranked if m.eligible]
+                vacancies = {wanted.vacancy_id: wanted}
+                key = "profile_id"
+        page = ranked[offset: offset + limit]
+        items = [{key: getattr(m, key), "score": m.score, "eligible": m.eligible, "blockers": blockers_out(m, lang),
+                  "explanation": explain(m, vacancies[m.vacancy_id], self.taxonomy, lang)} for m in page]
+        more = offset + limit < len(ranked)
+        # The version the items were ranked with, even if a retraining swapped the model since.
+        return RankedPage(items, offset + limit if more else None,
+                          ranked[0].model_version if ranked else self.model_version)
+
+    def audit_for(self, *, by: str, top: int = 10) -> dict[str, Any]:
+        """Return the fairness audit (see ``audit``) on the current read models."""
+        with self._reading() as store:
+            self.sync(store)
+            return self.audit(store, by=by, top=top)
+
+    def current_model(self) -> dict[str, Any]:
+        """Return what ranks now and why (see ``model_report``), after catching up with the read models."""
+        with self._reading() as store:
+            self.sync(store)
+        return self.model_report()
+
+    def _reading(self) -> AbstractContextManager[ReadModelStore]:
+        if self.read_models is None:
+            raise RuntimeError("this MatchingService was built without read_models; build it with app.build_service")
+        return self.read_models.reading()
+
+
+@dataclass(frozen=True)
+class RankedPage:
+    """One page of a ranking: the items as the API shows them, the next page's offset, the model's version."""
+
+    items: list[dict[str, Any]]
+    next_offset: int | None
+    model_version: str

@@ -23,10 +23,11 @@ CENTRE = "centre-e2e-sao-paulo"
 
 
 @pytest.fixture
-def embedded(tmp_path, monkeypatch):
-    monkeypatch.setenv("PUENTE_MATCHING_ENCODER", "hashing")  # fast and model-free; the codes carry the meeting
-    monkeypatch.setenv("PUENTE_MATCHING_LABEL_CACHE", str(tmp_path / "labels"))
-    embedded = build_embedded(load_settings({}, bus="memory", secret_key="k" * 40), tmp_path)
+def embedded(tmp_path):
+    # The hashing encoder is fast and model-free; the codes carry the meeting.
+    environ = {"PUENTE_MATCHING_ENCODER": "hashing", "PUENTE_MATCHING_LABEL_CACHE": str(tmp_path / "labels")}
+    settings = load_settings(environ, bus="memory", secret_key="k" * 40)
+    embedded = build_embedded(settings, tmp_path)
     embedded.start_background()
     yield embedded
     embedded.shutdown()

@@ -14,9 +14,9 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from services.matching import SERVICE
-from services.matching.sql_store import SqlReadModelStore, vacancies_table
-from services.matching.wiring import MATCHER_KEY, rebuild
+from services.matching.adapters.sql import SqlReadModelStore, vacancies_table
+from services.matching.api import SERVICE_KEY
+from services.matching.app import SERVICE, rebuild
 from shared.bus import PrefixedBus, Record
 from shared.events import new_event
 from shared.kafka_bus import KafkaBus
@@ -29,15 +29,14 @@ SOURCE = "/services/test"
 
 
 @pytest.fixture
-def world(kafka_bootstrap, postgres_database, tmp_path, monkeypatch):
+def world(kafka_bootstrap, postgres_database, tmp_path):
     """Return a factory of matching services (a fresh database each) on one shared, renamed set of topics."""
-    monkeypatch.setenv("PUENTE_MATCHING_ENCODER", "hashing")
-    monkeypatch.setenv("PUENTE_MATCHING_LABEL_CACHE", str(tmp_path / "labels"))
     prefix = f"t{uuid.uuid4().hex[:8]}."
     made, stops = [], []
 
     def service(start_consumer: bool = True):
-        settings = load_settings({}, bus="kafka", kafka_bootstrap=kafka_bootstrap, secret_key="k" * 40,
+        environ = {"PUENTE_MATCHING_ENCODER": "hashing", "PUENTE_MATCHING_LABEL_CACHE": str(tmp_path / "labels")}
+        settings = load_settings(environ, bus="kafka", kafka_bootstrap=kafka_bootstrap, secret_key="k" * 40,
                                  database_url=postgres_database("match"))
         container = build_container(SERVICE, settings, bus=PrefixedBus(KafkaBus(kafka_bootstrap), prefix, partitions=3),
                                     data_dir=tmp_path)
@@ -159,7 +158,7 @@ def test_duplicated_events_change_nothing_and_an_older_profile_version_never_ove
     events = [publish(container, "profiles", "profile.published", nurse, "profile_id"),
               publish(container, "vacancies", "vacancy.published", job, "vacancy_id")]
     before = wait_for(lambda: ranking(container, client, nurse["profile_id"]))
-    matcher = container.extras[MATCHER_KEY]
+    matcher = container.extras[SERVICE_KEY]
     encoded = matcher.embedder.encoded
 
     with container.sessions() as session:
@@ -222,7 +221,7 @@ def test_a_new_vacancy_reaches_an_api_that_has_already_loaded_its_index_without_
     first = vacancy()
     publish(container, "vacancies", "vacancy.published", first, "vacancy_id")
     wait_for(lambda: ranking(container, client, nurse["profile_id"]))
-    matcher = container.extras[MATCHER_KEY]
+    matcher = container.extras[SERVICE_KEY]
     reloads = []
     original = matcher._reload
     matcher._reload = lambda store: (reloads.append(1), original(store))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.matching.wiring import rebuild
+from services.matching.app import rebuild
 from shared.events import new_event
 from tests.integration.test_matching_events import admin, publish, ranking, send, wait_for, world  # noqa: F401
 from tests.unit.matching.test_rerank import world as outcomes_world

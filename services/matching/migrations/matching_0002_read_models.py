@@ -2,7 +2,7 @@
 
 from alembic import op
 
-from services.matching.sql_store import TABLES, metadata
+from services.matching.adapters.sql import TABLES, metadata
 
 revision = "matching_0002"
 down_revision = "matching_0001"

@@ -2,7 +2,7 @@
 
 from alembic import op
 
-from services.matching.sql_store import SCHEMA_0003, metadata
+from services.matching.adapters.sql import SCHEMA_0003, metadata
 
 revision = "matching_0003"
 down_revision = "matching_0002"

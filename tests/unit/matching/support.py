@@ -8,9 +8,18 @@ import uuid
 
 import numpy as np
 
-from services.matching.domain import Embedder, InMemoryEmbeddingCache
+from services.matching.adapters.sql import SqlEmbeddingCache, SqlReadModels
+from services.matching.domain.readmodels import CredentialView, ProfileView, VacancyView
+from services.matching.events import (
+    MATCHES,
+    CredentialAssessed,
+    PlacementRecorded,
+    ProfilePublished,
+    VacancyPublished,
+)
 from services.matching.index import FakeIndex
-from services.matching.usecases import Matcher
+from services.matching.usecases import MatchingService
+from shared.encoders import CachedEncoder, InMemoryEmbeddingCache
 from shared.taxonomy import load_taxonomy
 
 NOW = "2026-03-01T10:00:00+00:00"
@@ -43,11 +52,55 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
-def matcher(encoder=None, weights=None) -> Matcher:
-    """Return a matcher over fakes."""
+def matcher(encoder=None, weights=None) -> MatchingService:
+    """Return the matching use cases over fakes."""
     encoder = encoder or HashingTestEncoder()
-    return Matcher(load_taxonomy(), Embedder(encoder, InMemoryEmbeddingCache()), FakeIndex(), FakeIndex(),
-                   weights=weights, bridge=None, today=lambda: __import__("datetime").date(2026, 3, 1))
+    return MatchingService(load_taxonomy(), CachedEncoder(encoder, InMemoryEmbeddingCache()), FakeIndex(),
+                           FakeIndex(), weights=weights, bridge=None,
+                           today=lambda: __import__("datetime").date(2026, 3, 1))
+
+
+def sql_service(container, encoder, vacancy_index, profile_index, **options) -> MatchingService:
+    """Return the matching use cases on a container's database, with a model-free encoder and given indexes."""
+    cache = SqlEmbeddingCache(container.sessions)
+    return MatchingService(load_taxonomy(), CachedEncoder(encoder, cache), vacancy_index, profile_index,
+                           read_models=SqlReadModels(container.sessions, cache, container.outbox, MATCHES),
+                           **options)
+
+
+def published_profiles(datas) -> list[ProfilePublished]:
+    """Return ``profile.published`` data parsed as the handler parses it."""
+    return [ProfilePublished.from_data(d) for d in datas]
+
+
+def published_vacancies(datas) -> list[VacancyPublished]:
+    """Return ``vacancy.published`` data parsed as the handler parses it."""
+    return [VacancyPublished.from_data(d) for d in datas]
+
+
+def assessed_credentials(datas) -> list[CredentialAssessed]:
+    """Return ``credential.assessed`` data parsed as the handler parses it."""
+    return [CredentialAssessed.from_data(d) for d in datas]
+
+
+def recorded_placements(datas) -> list[PlacementRecorded]:
+    """Return ``placement.recorded`` data parsed as the handler parses it."""
+    return [PlacementRecorded.from_data(d) for d in datas]
+
+
+def profile_view(data) -> ProfileView:
+    """Return the read model of ``profile.published`` data."""
+    return ProfilePublished.from_data(data).profile
+
+
+def vacancy_view(data) -> VacancyView:
+    """Return the read model of ``vacancy.published`` data."""
+    return VacancyPublished.from_data(data).vacancy
+
+
+def credential_view(data) -> CredentialView:
+    """Return the read model of ``credential.assessed`` data."""
+    return CredentialAssessed.from_data(data).credential
 
 
 def profile(**over) -> dict:

@@ -3,27 +3,32 @@ from datetime import date
 import numpy as np
 import pytest
 
-from services.matching.domain import (
-    Embedder,
-    InMemoryEmbeddingCache,
-    Weights,
-    blockers_out,
-    credential_from_event,
-    eligibility,
-    explain,
-    profile_from_event,
-    vacancy_from_event,
-)
+from services.matching.adapters.memory import InMemoryReadModelStore
+from services.matching.domain.eligibility import eligibility
+from services.matching.domain.explanation import blockers_out, explain
+from services.matching.domain.scoring import Weights
 from services.matching.index import ExactIndex, FakeIndex
-from services.matching.memory_store import InMemoryReadModelStore
-from tests.unit.matching.support import HashingTestEncoder, credential, matcher, profile, vacancy
+from shared.encoders import CachedEncoder, InMemoryEmbeddingCache
+from tests.unit.matching.support import (
+    HashingTestEncoder,
+    assessed_credentials,
+    credential,
+    credential_view,
+    matcher,
+    profile,
+    profile_view,
+    published_profiles,
+    published_vacancies,
+    vacancy,
+    vacancy_view,
+)
 
 TODAY = date(2026, 3, 1)
 
 
 def codes(p, v, creds=()):
-    return [b.code for b in eligibility(profile_from_event(p), vacancy_from_event(v),
-                                        [credential_from_event(c) for c in creds], TODAY)]
+    return [b.code for b in eligibility(profile_view(p), vacancy_view(v),
+                                        [credential_view(c) for c in creds], TODAY)]
 
 
 def test_a_pair_that_meets_every_rule_has_no_blockers():
@@ -76,12 +81,12 @@ def ranked_for(m, store, pid):
 def test_held_and_closed_vacancies_never_appear_and_a_late_older_publish_cannot_reopen_them():
     m, store = matcher(), InMemoryReadModelStore()
     p = profile()
-    m.apply_profiles(store, [p])
+    m.apply_profiles(store, published_profiles([p]))
     held, closed, open_ = vacancy(), vacancy(), vacancy()
-    m.apply_vacancies(store, [held, closed, open_])
+    m.apply_vacancies(store, published_vacancies([held, closed, open_]))
     m.change_vacancy_status(store, held["vacancy_id"], "held", "2026-03-01T11:00:00+00:00")
     m.change_vacancy_status(store, closed["vacancy_id"], "closed", "2026-03-01T11:00:00+00:00")
-    m.apply_vacancies(store, [held])  # replayed publish, older than the hold
+    m.apply_vacancies(store, published_vacancies([held]))  # replayed publish, older than the hold
     assert [v for v, _ in ranked_for(m, store, p["profile_id"])] == [open_["vacancy_id"]]
     assert m.for_vacancy(store, held["vacancy_id"]) is None
 
@@ -89,11 +94,11 @@ def test_held_and_closed_vacancies_never_appear_and_a_late_older_publish_cannot_
 def test_ineligible_real_matches_follow_the_eligible_ones_and_pairs_in_another_trade_are_left_out():
     m, store = matcher(), InMemoryReadModelStore()
     p = profile()
-    m.apply_profiles(store, [p])
+    m.apply_profiles(store, published_profiles([p]))
     blocked = vacancy(licence_required=True)  # same text and occupation: the better semantic match
     plainer = vacancy(title="Puesto en clínica", description="Se necesita personal para turno de tarde en Lima.")
     cook = vacancy(occupation="5120", title="Cocinero", description="Restaurante busca cocinero.", required_skills=[])
-    m.apply_vacancies(store, [blocked, plainer, cook])
+    m.apply_vacancies(store, published_vacancies([blocked, plainer, cook]))
     assert ranked_for(m, store, p["profile_id"]) == [(plainer["vacancy_id"], True), (blocked["vacancy_id"], False)]
     everything = matcher(weights=Weights(plausible=0))
     everything.sync(store)  # the same read models, indexed afresh
@@ -104,8 +109,8 @@ def test_ineligible_real_matches_follow_the_eligible_ones_and_pairs_in_another_t
 def test_the_score_blend_is_a_weighted_mean_of_its_parts_in_zero_to_one():
     m, store = matcher(), InMemoryReadModelStore()
     p, v = profile(), vacancy()
-    m.apply_profiles(store, [p])
-    m.apply_vacancies(store, [v])
+    m.apply_profiles(store, published_profiles([p]))
+    m.apply_vacancies(store, published_vacancies([v]))
     match = m.for_profile(store, p["profile_id"])[0]
     parts = {k: x for k, x in match.parts.items() if x is not None}
     w = Weights()
@@ -118,9 +123,9 @@ def test_the_score_blend_is_a_weighted_mean_of_its_parts_in_zero_to_one():
 def test_occupation_credit_falls_with_isco_distance():
     m, store = matcher(weights=Weights(plausible=0)), InMemoryReadModelStore()
     p = profile()
-    m.apply_profiles(store, [p])
+    m.apply_profiles(store, published_profiles([p]))
     same, minor, other = vacancy(), vacancy(occupation="2222"), vacancy(occupation="9112")
-    m.apply_vacancies(store, [same, minor, other])
+    m.apply_vacancies(store, published_vacancies([same, minor, other]))
     credit = {x.vacancy_id: x.parts["occupation"] for x in m.for_profile(store, p["profile_id"])}
     assert credit[same["vacancy_id"]] > credit[minor["vacancy_id"]] > credit[other["vacancy_id"]] == 0.0
 
@@ -128,9 +133,9 @@ def test_occupation_credit_falls_with_isco_distance():
 def test_a_credential_counts_as_training_for_the_occupations_it_opens_but_a_school_diploma_does_not():
     m, store = matcher(weights=Weights(plausible=0)), InMemoryReadModelStore()
     p = profile(occupations=[], text={"skills": "", "experience": "Llegó a Lima en 2022."})
-    m.apply_profiles(store, [p])
+    m.apply_profiles(store, published_profiles([p]))
     nursing, shop = vacancy(), vacancy(occupation="5223", licence_required=False)
-    m.apply_vacancies(store, [nursing, shop])
+    m.apply_vacancies(store, published_vacancies([nursing, shop]))
 
     def credit():
         return {x.vacancy_id: x.parts["occupation"] for x in m.for_profile(store, p["profile_id"])}
@@ -139,11 +144,13 @@ def test_a_credential_counts_as_training_for_the_occupations_it_opens_but_a_scho
     assert before[nursing["vacancy_id"]] < 0.3
     # A nursing degree still awaiting recognition: trained for nursing, so the job gets occupation credit
     # (whether a licence is missing stays a blocker's business).
-    m.apply_credentials(store, [credential(p["profile_id"], status="procedure_required", workflow_status="assessed",
-                                           occupations_now=[], occupations_later=["2221"])])
+    m.apply_credentials(store, assessed_credentials([credential(
+        p["profile_id"], status="procedure_required", workflow_status="assessed", occupations_now=[],
+        occupations_later=["2221"])]))
     assert credit()[nursing["vacancy_id"]] == pytest.approx(0.9)
     # A general secondary diploma opens shop work but trains for no trade.
-    m.apply_credentials(store, [credential(p["profile_id"], field="0011", level=3, occupations_now=["5223"])])
+    m.apply_credentials(store, assessed_credentials([credential(p["profile_id"], field="0011", level=3,
+                                                                occupations_now=["5223"])]))
     assert credit()[shop["vacancy_id"]] == before[shop["vacancy_id"]] < 0.3
 
 
@@ -160,13 +167,13 @@ def test_explanations_and_blockers_read_in_each_language(lang):
     m, store = matcher(weights=Weights(plausible=0)), InMemoryReadModelStore()  # keeps the job abroad
     p = profile(languages=[{"code": "es", "level": "A2"}], work_authorization=[])
     v = vacancy(licence_required=True, country="CL")
-    m.apply_profiles(store, [p])
-    m.apply_vacancies(store, [v])
+    m.apply_profiles(store, published_profiles([p]))
+    m.apply_vacancies(store, published_vacancies([v]))
     match = m.for_profile(store, p["profile_id"])[0]
     out = blockers_out(match, lang)
     assert {b["code"] for b in out} == {"work_authorization", "licence_required", "language", "location"}
     assert all(b["message"] and b["next_step"] for b in out)
-    expl = explain(match, vacancy_from_event(v), m.taxonomy, lang)
+    expl = explain(match, vacancy_view(v), m.taxonomy, lang)
     label = m.taxonomy.label("2221", lang)
     assert expl["occupation"]["vacancy_label"] == label and label in expl["sentence"]
     assert expl["credential_status"] == "none"
@@ -180,10 +187,10 @@ def test_rankings_are_identical_when_only_nationality_sex_age_disability_or_ethn
         m, store = matcher(), InMemoryReadModelStore()
         ids = [f"00000000-0000-4000-8000-00000000000{i}" for i in range(3)]
         people = [profile(profile_id=ids[i], **extra[i]) for i in range(3)]
-        m.apply_profiles(store, people)
+        m.apply_profiles(store, published_profiles(people))
         vs = [vacancy(vacancy_id=f"10000000-0000-4000-8000-00000000000{i}", occupation=occ)
               for i, occ in enumerate(["2221", "2222", "5120"])]
-        m.apply_vacancies(store, vs)
+        m.apply_vacancies(store, published_vacancies(vs))
         by_profile = [[(x.vacancy_id, x.score, x.eligible) for x in m.for_profile(store, i)] for i in ids]
         by_vacancy = [[(x.profile_id, x.score) for x in m.for_vacancy(store, v["vacancy_id"])] for v in vs]
         return by_profile, by_vacancy
@@ -197,9 +204,9 @@ def test_rankings_are_identical_when_only_nationality_sex_age_disability_or_ethn
 
 def test_unchanged_texts_are_never_encoded_twice():
     encoder = HashingTestEncoder()
-    embedder = Embedder(encoder, InMemoryEmbeddingCache())
-    embedder.embed(["uno", "dos", "uno"])
-    embedder.embed(["dos", "tres"])
+    embedder = CachedEncoder(encoder, InMemoryEmbeddingCache())
+    embedder.encode(["uno", "dos", "uno"])
+    embedder.encode(["dos", "tres"])
     assert encoder.calls == [["uno", "dos"], ["tres"]]
 
 
@@ -207,9 +214,9 @@ def test_a_republished_unchanged_vacancy_is_not_encoded_again():
     encoder = HashingTestEncoder()
     m, store = matcher(encoder), InMemoryReadModelStore()
     v = vacancy()
-    m.apply_vacancies(store, [v])
+    m.apply_vacancies(store, published_vacancies([v]))
     before = m.embedder.encoded
-    m.apply_vacancies(store, [{**v, "published_at": "2026-03-02T00:00:00+00:00"}])
+    m.apply_vacancies(store, published_vacancies([{**v, "published_at": "2026-03-02T00:00:00+00:00"}]))
     assert m.embedder.encoded == before
 
 
@@ -233,8 +240,8 @@ def test_new_strong_eligible_matches_are_suggested_once():
     m, store = matcher(), InMemoryReadModelStore()
     m.strong = 0.5
     p, v = profile(), vacancy()
-    m.apply_profiles(store, [p])
-    m.apply_vacancies(store, [v])
+    m.apply_profiles(store, published_profiles([p]))
+    m.apply_vacancies(store, published_vacancies([v]))
     first = m.suggestions(store, vacancies=[v["vacancy_id"]])
     assert [(s.profile_id, s.vacancy_id, s.eligible) for s in first] == [(p["profile_id"], v["vacancy_id"], True)]
     assert m.suggestions(store, profiles=[p["profile_id"]]) == []

@@ -292,18 +292,22 @@ def test_make_index_builds_each_kind_and_refuses_an_unknown_one():
         make_index(8, "annoy")
 
 
-def test_the_index_settings_pick_the_kind_and_its_options_and_refuse_any_other_kind(tmp_path):
+def test_the_index_settings_pick_the_kind_and_its_options_and_refuse_any_other_kind_at_start_up(tmp_path):
     import types
 
-    from services.matching.wiring import build_matcher
+    from services.matching.app import build_service
+    from shared.settings import SettingsError, load_settings
     from tests.unit.matching.support import HashingTestEncoder
 
-    container = types.SimpleNamespace(sessions=None)
-    env = {"PUENTE_MATCHING_LABEL_CACHE": str(tmp_path)}
-    assert isinstance(build_matcher(container, HashingTestEncoder(), environ=env).vacancy_index, ExactIndex)
-    chosen = build_matcher(container, HashingTestEncoder(), environ={
-        **env, "PUENTE_MATCHING_INDEX": "approximate", "PUENTE_MATCHING_INDEX_OPTIONS": '{"probes": 32}'})
+    def built(**env):
+        settings = load_settings({"PUENTE_MATCHING_LABEL_CACHE": str(tmp_path), **env}, bus="memory")
+        container = types.SimpleNamespace(sessions=None, outbox=None, settings=settings)
+        return build_service(container, encoder=HashingTestEncoder())
+
+    assert isinstance(built().vacancy_index, ExactIndex)
+    chosen = built(PUENTE_MATCHING_INDEX="approximate", PUENTE_MATCHING_INDEX_OPTIONS='{"probes": 32}')
     assert isinstance(chosen.vacancy_index, IvfIndex) and isinstance(chosen.profile_index, IvfIndex)
     assert chosen.vacancy_index.params["probes"] == chosen.profile_index.params["probes"] == 32
-    with pytest.raises(ValueError, match="PUENTE_MATCHING_INDEX"):
-        build_matcher(container, HashingTestEncoder(), environ={**env, "PUENTE_MATCHING_INDEX": "faiss"})
+    with pytest.raises(SettingsError) as err:
+        load_settings({"PUENTE_MATCHING_INDEX": "faiss"}, bus="memory")
+    assert "approximate" in err.value.problems["PUENTE_MATCHING_INDEX"]

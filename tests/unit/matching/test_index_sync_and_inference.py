@@ -1,17 +1,27 @@
-from services.matching.domain import ConceptBridge, Embedder, InMemoryEmbeddingCache, Match, order
+from services.matching.adapters.memory import InMemoryReadModelStore
+from services.matching.domain.concepts import ConceptBridge
+from services.matching.domain.scoring import Match, order
 from services.matching.index import ExactIndex, FakeIndex
-from services.matching.memory_store import InMemoryReadModelStore
-from services.matching.usecases import Matcher
+from services.matching.usecases import MatchingService
+from shared.encoders import CachedEncoder, InMemoryEmbeddingCache
 from shared.taxonomy import load_taxonomy
 from shared.taxonomy.normalize import ConceptMatch
-from tests.unit.matching.support import HashingTestEncoder, matcher, profile, vacancy
+from tests.unit.matching.support import (
+    HashingTestEncoder,
+    matcher,
+    profile,
+    profile_view,
+    published_profiles,
+    published_vacancies,
+    vacancy,
+)
 
 
-def api_side(writer: Matcher) -> Matcher:
+def api_side(writer: MatchingService) -> MatchingService:
     """Return a second matcher over the same store, as an API process beside the consumer would hold."""
     encoder = HashingTestEncoder()
-    return Matcher(writer.taxonomy, Embedder(encoder, InMemoryEmbeddingCache()), ExactIndex(encoder.dim),
-                   ExactIndex(encoder.dim), bridge=writer.bridge)
+    return MatchingService(writer.taxonomy, CachedEncoder(encoder, InMemoryEmbeddingCache()), ExactIndex(encoder.dim),
+                           ExactIndex(encoder.dim), bridge=writer.bridge)
 
 
 class CountingIndex(FakeIndex):
@@ -33,15 +43,15 @@ def test_a_reader_loads_everything_once_then_only_the_rows_changed_since():
     writer, store = matcher(), InMemoryReadModelStore()
     p = profile()
     jobs = [vacancy(title=f"Enfermera {i}") for i in range(3)]
-    writer.apply_profiles(store, [p])
-    writer.apply_vacancies(store, jobs)
+    writer.apply_profiles(store, published_profiles([p]))
+    writer.apply_vacancies(store, published_vacancies(jobs))
     reader = api_side(writer)
     reader.vacancy_index = CountingIndex()
     reader.sync(store)
     assert sorted(reader.vacancy_index.upserted) == sorted(j["vacancy_id"] for j in jobs)
 
     late = vacancy(title="Enfermera de noche")
-    writer.apply_vacancies(store, [late])
+    writer.apply_vacancies(store, published_vacancies([late]))
     writer.change_vacancy_status(store, jobs[0]["vacancy_id"], "closed", "2026-03-02T00:00:00+00:00")
     reader.vacancy_index.upserted.clear()
     reader.sync(store)
@@ -55,7 +65,7 @@ def test_a_reader_loads_everything_once_then_only_the_rows_changed_since():
 def test_a_rebuild_mark_makes_a_reader_reload_its_index_whole():
     writer, store = matcher(), InMemoryReadModelStore()
     job = vacancy()
-    writer.apply_vacancies(store, [job])
+    writer.apply_vacancies(store, published_vacancies([job]))
     reader = api_side(writer)
     reader.vacancy_index = CountingIndex()
     reader.sync(store)
@@ -69,7 +79,7 @@ def test_a_rebuild_mark_makes_a_reader_reload_its_index_whole():
 def test_a_withdrawn_profile_leaves_the_readers_profile_index():
     writer, store = matcher(), InMemoryReadModelStore()
     p = profile()
-    writer.apply_profiles(store, [p])
+    writer.apply_profiles(store, published_profiles([p]))
     reader = api_side(writer)
     reader.sync(store)
     assert len(reader.profile_index) == 1
@@ -119,12 +129,12 @@ def test_a_vacancy_published_without_a_code_gets_the_occupation_its_title_names(
     m.bridge = ConceptBridge(m.taxonomy, normalizer=normalizer)
     store = InMemoryReadModelStore()
     job = vacancy(occupation=None, title=title, description=description, language="pt")
-    m.apply_vacancies(store, [job])
+    m.apply_vacancies(store, published_vacancies([job]))
     assert store.get_vacancy(job["vacancy_id"]).occupation == "5322"
 
 
 def _match(vacancy_id, score, eligible, code="language", reason="below_level"):
-    from services.matching.domain import Blocker
+    from services.matching.domain.eligibility import Blocker
 
     return Match("p", vacancy_id, score, () if eligible else (Blocker(code, reason),), {}, None, 4,
                  (), (), "not_required", "v")
@@ -164,13 +174,14 @@ def test_a_zero_plausible_score_keeps_every_pair_eligible_first():
 
 
 def test_the_audit_withholds_rates_of_groups_too_small_to_stay_anonymous_and_ignores_unknown_ids():
-    from services.matching.domain import audit_report, profile_from_event
+    from services.matching.domain.audit import audit_report
+    from services.matching.domain.readmodels import Placement
 
-    people = [profile_from_event(profile(country="PE")) for _ in range(6)] + [
-        profile_from_event(profile(country="CL"))]
+    people = [profile_view(profile(country="PE")) for _ in range(6)] + [
+        profile_view(profile(country="CL"))]
     slots = [people[0].profile_id] * 3 + [people[6].profile_id, "someone-withdrawn"]
-    placements = [{"profile_id": people[1].profile_id, "outcome": "hired"},
-                  {"profile_id": people[2].profile_id, "outcome": "rejected"}]
+    placements = [Placement("pl1", people[1].profile_id, "v", "hired", "2026-03-01T00:00:00+00:00"),
+                  Placement("pl2", people[2].profile_id, "v", "rejected", "2026-03-01T00:00:00+00:00")]
     report = {g["group"]: g for g in audit_report(slots, people, placements, by="country", min_group=5)}
     assert report["PE"] == {"group": "PE", "profiles": 6, "top_slots": 3, "placed": 1, "exposure": 0.75,
                             "exposure_ratio": round(0.75 / (6 / 7), 4), "placement_rate": round(1 / 6, 4)}
@@ -183,14 +194,16 @@ def test_the_normaliser_setting_picks_lexical_or_embedding_reading_and_refuses_a
 
     import pytest
 
-    from services.matching.wiring import build_matcher
+    from services.matching.app import build_service
+    from shared.settings import SettingsError, load_settings
 
-    container = types.SimpleNamespace(sessions=None)
-    env = {"PUENTE_MATCHING_LABEL_CACHE": str(tmp_path)}
-    lexical = build_matcher(container, HashingTestEncoder(), environ=env)
-    assert lexical.bridge.normalizer.encoder is None
-    embedding = build_matcher(container, HashingTestEncoder(), environ={**env, "PUENTE_MATCHING_NORMALIZER":
-                                                                        "embedding"})
-    assert embedding.bridge.normalizer.encoder is not None
-    with pytest.raises(ValueError, match="PUENTE_MATCHING_NORMALIZER"):
-        build_matcher(container, HashingTestEncoder(), environ={**env, "PUENTE_MATCHING_NORMALIZER": "magic"})
+    def built(**env):
+        settings = load_settings({"PUENTE_MATCHING_LABEL_CACHE": str(tmp_path), **env}, bus="memory")
+        container = types.SimpleNamespace(sessions=None, outbox=None, settings=settings)
+        return build_service(container, encoder=HashingTestEncoder())
+
+    assert built().bridge.normalizer.encoder is None
+    assert built(PUENTE_MATCHING_NORMALIZER="embedding").bridge.normalizer.encoder is not None
+    with pytest.raises(SettingsError) as err:
+        load_settings({"PUENTE_MATCHING_NORMALIZER": "magic"}, bus="memory")
+    assert "lexical" in err.value.problems["PUENTE_MATCHING_NORMALIZER"]

@@ -2,19 +2,15 @@ from contextlib import contextmanager
 
 import pytest
 
-from services.matching import SERVICE
-from services.matching.domain import Embedder
+from services.matching.api import SERVICE_KEY
+from services.matching.app import SERVICE
 from services.matching.index import ExactIndex
-from services.matching.sql_store import SqlEmbeddingCache
-from services.matching.usecases import Matcher
-from services.matching.wiring import MATCHER_KEY
 from shared.bus import InMemoryBus
 from shared.consumer import SqlInbox
 from shared.events import Event
 from shared.service import build_container
 from shared.settings import load_settings
-from shared.taxonomy import load_taxonomy
-from tests.unit.matching.support import HashingTestEncoder, new_id, profile, vacancy
+from tests.unit.matching.support import HashingTestEncoder, new_id, profile, sql_service, vacancy
 
 
 @pytest.fixture
@@ -23,8 +19,8 @@ def service(tmp_path):
                              database_url=f"sqlite:///{tmp_path / 'matching.db'}")
     container = build_container(SERVICE, settings, bus=InMemoryBus(), data_dir=tmp_path)
     encoder = HashingTestEncoder()
-    container.extras[MATCHER_KEY] = Matcher(load_taxonomy(), Embedder(encoder, SqlEmbeddingCache(container.sessions)),
-                                            ExactIndex(encoder.dim), ExactIndex(encoder.dim), strong=0.5)
+    container.extras[SERVICE_KEY] = sql_service(container, encoder, ExactIndex(encoder.dim), ExactIndex(encoder.dim),
+                                                strong=0.5)
     handlers = SERVICE.handlers(container)
 
     def deliver(*events):

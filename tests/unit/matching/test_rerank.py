@@ -4,10 +4,11 @@ from datetime import date
 import numpy as np
 import pytest
 
-from services.matching import SERVICE
-from services.matching.domain import Embedder, InMemoryEmbeddingCache
+from services.matching.adapters.memory import InMemoryReadModelStore
+from services.matching.api import SERVICE_KEY
+from services.matching.app import SERVICE
+from services.matching.domain.readmodels import Placement
 from services.matching.index import ExactIndex, FakeIndex
-from services.matching.memory_store import InMemoryReadModelStore
 from services.matching.rerank import (
     FEATURES,
     Example,
@@ -17,16 +18,23 @@ from services.matching.rerank import (
     label_pairs,
     weighted_auc,
 )
-from services.matching.sql_store import SqlEmbeddingCache
-from services.matching.usecases import Matcher
-from services.matching.wiring import MATCHER_KEY
+from services.matching.usecases import MatchingService
 from shared.bus import InMemoryBus
 from shared.consumer import SqlInbox
+from shared.encoders import CachedEncoder, InMemoryEmbeddingCache
 from shared.events import Event
 from shared.service import build_container
 from shared.settings import load_settings
 from shared.taxonomy import load_taxonomy
-from tests.unit.matching.support import HashingTestEncoder, profile, vacancy
+from tests.unit.matching.support import (
+    HashingTestEncoder,
+    profile,
+    published_profiles,
+    published_vacancies,
+    recorded_placements,
+    sql_service,
+    vacancy,
+)
 
 SKILLS = ["S1001", "S1002", "S1003", "S1004", "S1005", "S1006"]
 # Texts in four families: a profile and a vacancy of one family read alike, so the semantic part (which the
@@ -74,17 +82,17 @@ def world(seed: int, *, signal: bool = True, profiles: int = 60, per_profile: in
 SKLEARN = SklearnReranker()  # holds only its policy, so tests may share it
 
 
-def new_matcher(reranker=SKLEARN, **kw) -> Matcher:
+def new_matcher(reranker=SKLEARN, **kw) -> MatchingService:
     encoder = HashingTestEncoder()
-    return Matcher(load_taxonomy(), Embedder(encoder, InMemoryEmbeddingCache()), FakeIndex(), FakeIndex(),
+    return MatchingService(load_taxonomy(), CachedEncoder(encoder, InMemoryEmbeddingCache()), FakeIndex(), FakeIndex(),
                    bridge=None, today=lambda: date(2026, 3, 1), reranker=reranker, **kw)
 
 
 def loaded(people, vacancies, placements, reranker=SKLEARN):
     m, store = new_matcher(reranker), InMemoryReadModelStore()
-    m.apply_profiles(store, people)
-    m.apply_vacancies(store, vacancies)
-    m.apply_placements(store, placements)
+    m.apply_profiles(store, published_profiles(people))
+    m.apply_vacancies(store, published_vacancies(vacancies))
+    m.apply_placements(store, recorded_placements(placements))
     return m, store
 
 
@@ -95,7 +103,7 @@ def rankings(m, store, people):
 
 def test_interviews_and_hires_are_good_outcomes_rejections_bad_and_the_rest_unlabelled():
     def rows(*outcomes, pair=("p", "v")):
-        return [{"profile_id": pair[0], "vacancy_id": pair[1], "outcome": o} for o in outcomes]
+        return [Placement(f"pl{i}", pair[0], pair[1], o, "2026-03-01T00:00:00+00:00") for i, o in enumerate(outcomes)]
 
     assert label_pairs(rows("applied", "hired")) == {("p", "v"): 1}
     assert label_pairs(rows("interviewed", "rejected")) == {("p", "v"): 1}  # judged a fit, then someone else won
@@ -173,9 +181,9 @@ def test_the_same_outcomes_replayed_in_any_order_yield_the_same_model_version_an
     again.reset()
     assert again.model_version == again.blend_version
     replay = InMemoryReadModelStore()
-    again.apply_profiles(replay, people)
-    again.apply_vacancies(replay, vacancies)
-    again.apply_placements(replay, placements, retrain=False)
+    again.apply_profiles(replay, published_profiles(people))
+    again.apply_vacancies(replay, published_vacancies(vacancies))
+    again.apply_placements(replay, recorded_placements(placements), retrain=False)
     assert again.model_version == again.blend_version
     again.sync(replay)
     assert again.model_version == first.model_version
@@ -196,7 +204,7 @@ def test_another_process_picks_up_new_outcomes_at_its_next_refresh():
     api = new_matcher(clock=lambda: now[0], model_refresh_s=60)
     api.sync(store)
     assert api.model_version == api.blend_version
-    consumer.apply_placements(store, placements[40:])
+    consumer.apply_placements(store, recorded_placements(placements[40:]))
     now[0] = 30.0
     api.sync(store)
     assert api.model_version == api.blend_version  # not yet due
@@ -234,11 +242,11 @@ def test_an_adopted_model_reorders_within_eligible_and_ineligible_items_but_neve
     p = profile(text={"experience": FAMILIES[0], "skills": ""})
     alike_but_blocked = vacancy(title=FAMILIES[0], description=FAMILIES[0], licence_required=True)
     unlike = vacancy(title=FAMILIES[1], description=FAMILIES[1])
-    m.apply_profiles(store, [p])
-    m.apply_vacancies(store, [alike_but_blocked, unlike])
-    m.apply_placements(store, [{"placement_id": uid(3, 1), "profile_id": p["profile_id"],
+    m.apply_profiles(store, published_profiles([p]))
+    m.apply_vacancies(store, published_vacancies([alike_but_blocked, unlike]))
+    m.apply_placements(store, recorded_placements([{"placement_id": uid(3, 1), "profile_id": p["profile_id"],
                                 "vacancy_id": unlike["vacancy_id"], "outcome": "hired",
-                                "recorded_at": "2026-03-02T00:00:00+00:00"}])
+                                "recorded_at": "2026-03-02T00:00:00+00:00"}]))
     assert len(fake.calls) == 1 and [e.label for e in fake.calls[0]] == [1]
     ranked = m.for_profile(store, p["profile_id"])
     assert [x.vacancy_id for x in ranked] == [unlike["vacancy_id"], alike_but_blocked["vacancy_id"]]
@@ -278,9 +286,8 @@ def service(tmp_path):
                              database_url=f"sqlite:///{tmp_path / 'matching.db'}")
     container = build_container(SERVICE, settings, bus=InMemoryBus(), data_dir=tmp_path)
     encoder = HashingTestEncoder()
-    container.extras[MATCHER_KEY] = Matcher(
-        load_taxonomy(), Embedder(encoder, SqlEmbeddingCache(container.sessions)), ExactIndex(encoder.dim),
-        ExactIndex(encoder.dim), today=lambda: date(2026, 3, 1), reranker=SklearnReranker())
+    container.extras[SERVICE_KEY] = sql_service(container, encoder, ExactIndex(encoder.dim), ExactIndex(encoder.dim),
+                                                today=lambda: date(2026, 3, 1), reranker=SklearnReranker())
     handlers = SERVICE.handlers(container)
 
     def deliver(type_, key, items):

@@ -100,14 +100,14 @@ def test_a_server_error_from_matching_means_unavailable():
 
 @pytest.fixture
 def matching_app(tmp_path, monkeypatch):
-    from services.matching import SERVICE
+    from services.matching.app import SERVICE
     from shared.bus import InMemoryBus
     from shared.service import build_container
     from shared.settings import load_settings
 
-    monkeypatch.setenv("PUENTE_MATCHING_ENCODER", "hashing")  # model-free: nothing here is ranked by meaning
-    container = build_container(SERVICE, load_settings({}, bus="memory", secret_key="m" * 40), bus=InMemoryBus(),
-                                data_dir=tmp_path)
+    # model-free: nothing here is ranked by meaning
+    settings = load_settings({"PUENTE_MATCHING_ENCODER": "hashing"}, bus="memory", secret_key="m" * 40)
+    container = build_container(SERVICE, settings, bus=InMemoryBus(), data_dir=tmp_path)
     yield container, SERVICE.create_app(container)
     container.engine.dispose()
 

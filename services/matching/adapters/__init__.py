@@ -1,0 +1,1 @@
+"""Matching's adapters: its database, and the in-memory fakes beside it."""
