@@ -188,26 +188,6 @@ def test_the_settings_know_exactly_the_blends_weights():
     assert set(MATCHING_WEIGHTS) == set(Weights.__dataclass_fields__)
 
 
-def test_rankings_are_identical_when_only_nationality_sex_age_disability_or_ethnicity_differ():
-    def build(extra):
-        m, store = matcher(), InMemoryReadModelStore()
-        ids = [f"00000000-0000-4000-8000-00000000000{i}" for i in range(3)]
-        people = [profile(profile_id=ids[i], **extra[i]) for i in range(3)]
-        m.apply_profiles(store, published_profiles(people))
-        vs = [vacancy(vacancy_id=f"10000000-0000-4000-8000-00000000000{i}", occupation=occ)
-              for i, occ in enumerate(["2221", "2222", "5120"])]
-        m.apply_vacancies(store, published_vacancies(vs))
-        by_profile = [[(x.vacancy_id, x.score, x.eligible) for x in m.for_profile(store, i)] for i in ids]
-        by_vacancy = [[(x.profile_id, x.score) for x in m.for_vacancy(store, v["vacancy_id"])] for v in vs]
-        return by_profile, by_vacancy
-
-    a = [{"nationality": "VE", "sex": "F", "age": 25, "disability": False, "ethnicity": "mestiza"},
-         {"nationality": "HT", "sex": "M", "age": 58, "disability": True, "ethnicity": "afro"},
-         {"nationality": "CO", "sex": "X", "age": 40, "disability": False, "ethnicity": "wayuu"}]
-    b = [a[1], a[2], a[0]]
-    assert build(a) == build(b)
-
-
 def test_unchanged_texts_are_never_encoded_twice():
     encoder = HashingTestEncoder()
     embedder = CachedEncoder(encoder, InMemoryEmbeddingCache())
