@@ -37,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from services.matching import SERVICE  # noqa: E402
+from services.matching.app import SERVICE  # noqa: E402
 from services.matching.sql_store import SqlReadModelStore  # noqa: E402
 from services.matching.wiring import DEFAULT_ENCODER, ENCODER_VARIABLE, LABEL_CACHE_VARIABLE, matcher_of  # noqa: E402
 from shared.bus import PrefixedBus, Record  # noqa: E402

@@ -12,7 +12,7 @@ def load_service(name: str) -> ServiceDefinition:
     """Return the definition of service ``name``."""
     if name not in SERVICES:
         raise KeyError(f"unknown service '{name}'; services are {', '.join(SERVICES)}")
-    return importlib.import_module(f"services.{name}").SERVICE
+    return importlib.import_module(f"services.{name}.app").SERVICE
 
 
 def all_services() -> list[ServiceDefinition]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask, request
 from werkzeug.exceptions import UnprocessableEntity
 
@@ -12,8 +14,10 @@ from services.credentials.domain.rules import load_rulebook
 from services.credentials.messages import LANGS, TITLES, reason, translate
 from services.credentials.usecases import CredentialService, NotFound, VersionMismatch
 from shared.http import flatten_errors, problem
-from shared.service import Container, base_app
+from shared.service import Container, ServiceDefinition, base_app
 from shared.taxonomy import load_taxonomy
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def build_service(container: Container, uow=None) -> CredentialService:
@@ -62,3 +66,13 @@ def create_app(container: Container, *, uow=None) -> Flask:
                        headers={"ETag": f'"{exc.current}"'})
 
     return app
+
+
+def _demo(container: Container) -> int:
+    """Load the demo data (imported late: the demo builds on this composition root)."""
+    from services.credentials.demo import load_demo
+
+    return load_demo(container)
+
+
+SERVICE = ServiceDefinition(name="credentials", create_app=create_app, demo=_demo, migrations=MIGRATIONS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 from flask import Flask
 
@@ -11,7 +12,9 @@ from services.profiles.adapters.taxonomy import TaxonomyCodeBook, TaxonomyNormal
 from services.profiles.api import SERVICE_KEY, blp, register_errors
 from services.profiles.ports import Clock, CodeBook, SkillNormalizer
 from services.profiles.usecases import ProfileService
-from shared.service import Container, base_app
+from shared.service import Container, ServiceDefinition, base_app
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 TOPIC = "profiles"  # compacted; key = profile id
 
@@ -38,3 +41,13 @@ def create_app(container: Container, *, profiles: ProfileService | None = None) 
     register_errors(app)
     api.register_blueprint(blp)
     return app
+
+
+def _demo(container: Container) -> int:
+    """Load the demo data (imported late: the demo builds on this composition root)."""
+    from services.profiles.demo import load_demo
+
+    return load_demo(container)
+
+
+SERVICE = ServiceDefinition(name="profiles", create_app=create_app, demo=_demo, migrations=MIGRATIONS)

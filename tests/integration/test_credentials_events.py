@@ -5,8 +5,8 @@ import json
 import pytest
 from sqlalchemy import text
 
-from services.credentials import SERVICE
 from services.credentials.adapters.sql import SqlUnitOfWork
+from services.credentials.app import SERVICE
 from services.credentials.usecases import ASSESSED
 from shared.events import Event
 from shared.kafka_bus import KafkaBus

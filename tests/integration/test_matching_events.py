@@ -14,7 +14,7 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from services.matching import SERVICE
+from services.matching.app import SERVICE
 from services.matching.sql_store import SqlReadModelStore, vacancies_table
 from services.matching.wiring import MATCHER_KEY, rebuild
 from shared.bus import PrefixedBus, Record

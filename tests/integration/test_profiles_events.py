@@ -12,6 +12,7 @@ from services.profiles.adapters.memory import KeywordNormalizer
 from services.profiles.adapters.sql import SqlUnitOfWork, profile_keys_table, profiles_table
 from services.profiles.adapters.taxonomy import TaxonomyCodeBook
 from services.profiles.usecases import ProfileService
+from services.registry import load_service
 from shared.db import make_engine, migrate, session_factory
 from shared.events import Event
 from shared.kafka_bus import KafkaBus
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 def setup(postgres_database, kafka_bootstrap, registry, unique_topic):
     engine = make_engine(postgres_database("profiles"))
-    migrate(engine, "profiles")
+    migrate(engine, load_service("profiles").migrations)
     sessions = session_factory(engine)
     topic = unique_topic("profiles")
     bus = KafkaBus(kafka_bootstrap)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from services.credentials.domain.assessment import Assessment, Step
 from services.credentials.domain.model import Credential, Evidence, StatusChange
 from services.credentials.domain.rules import Source
-from shared.db import UnitOfWork
+from shared.db import SqlUnitOfWork as _SqlUnitOfWork
 from shared.events import Event
 from shared.outbox import Outbox
 
@@ -106,12 +106,11 @@ class SqlCredentials:
         return [from_row(r) for r in rows]
 
 
-class SqlUnitOfWork(UnitOfWork):
+class SqlUnitOfWork(_SqlUnitOfWork):
     """One database transaction holding the credential changes and their outbox rows."""
 
     def __init__(self, sessions: sessionmaker[Session], outbox: Outbox, topic: str = TOPIC):
-        super().__init__(sessions)
-        self.outbox, self.topic = outbox, topic
+        super().__init__(sessions, outbox, topic)
 
     def bind(self, session: Session) -> None:
         self.credentials = SqlCredentials(session)

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from services.profiles.domain.duplicates import document_keys
 from services.profiles.domain.model import Consent, ConsentChange, Profile, ProfileDetails, from_plain, to_plain
 from services.profiles.ports import ListFilters
-from shared.db import UnitOfWork
+from shared.db import SqlUnitOfWork as _SqlUnitOfWork
 from shared.events import new_event
 from shared.outbox import Outbox
 
@@ -194,12 +194,12 @@ class OutboxEventSink:
         self.outbox.add_tombstone(self.session, self.topic, key)
 
 
-class SqlUnitOfWork(UnitOfWork):
+class SqlUnitOfWork(_SqlUnitOfWork):
     """One database transaction holding the profile change and its outbox rows."""
 
     def __init__(self, sessions: sessionmaker[Session], outbox: Outbox, source: str, topic: str = "profiles"):
-        super().__init__(sessions)
-        self.outbox, self.source, self.topic = outbox, source, topic
+        super().__init__(sessions, outbox, topic)
+        self.source = source
 
     def bind(self, session: Session) -> None:
         self.profiles = SqlProfileRepository(session)

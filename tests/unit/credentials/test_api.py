@@ -4,8 +4,8 @@ import dataclasses
 
 import pytest
 
-from services.credentials import SERVICE
 from services.credentials.adapters.memory import InMemoryUnitOfWork
+from services.credentials.app import SERVICE
 from services.credentials.usecases import ASSESSED
 from shared.bus import InMemoryBus
 from shared.service import build_container

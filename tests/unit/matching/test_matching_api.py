@@ -2,7 +2,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from services.matching import SERVICE
+from services.matching.app import SERVICE
 from services.matching.domain import Embedder
 from services.matching.index import ExactIndex
 from services.matching.sql_store import SqlEmbeddingCache

@@ -4,7 +4,7 @@ from datetime import date
 import numpy as np
 import pytest
 
-from services.matching import SERVICE
+from services.matching.app import SERVICE
 from services.matching.domain import Embedder, InMemoryEmbeddingCache
 from services.matching.index import ExactIndex, FakeIndex
 from services.matching.memory_store import InMemoryReadModelStore

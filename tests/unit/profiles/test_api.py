@@ -3,10 +3,9 @@
 import pytest
 from sqlalchemy import func, select, text
 
-from services.profiles import SERVICE
 from services.profiles.adapters.sql import profile_keys_table, profiles_table
 from services.profiles.adapters.taxonomy import TaxonomyCodeBook
-from services.profiles.app import build_service
+from services.profiles.app import SERVICE, build_service
 from shared.bus import InMemoryBus
 from shared.service import build_container
 from shared.settings import load_settings
