@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from services.credentials.domain.assessment import assess, field_occupations
-from services.credentials.domain.model import DomainError, declare
+from services.credentials.domain.model import declare
 from services.credentials.domain.rules import RULES_DIR, RulesError, load_rulebook
+from shared.errors import Conflict, Invalid
 from shared.taxonomy import load_taxonomy
 
 NOW = datetime(2026, 11, 27, tzinfo=UTC)
@@ -112,7 +113,7 @@ def test_the_workflow_records_who_moved_it_and_when(rules):
 
 
 def test_a_declared_credential_cannot_jump_to_recognised():
-    with pytest.raises(DomainError) as caught:
+    with pytest.raises(Conflict) as caught:
         nurse().moved_to("recognised", "c", NOW)
     assert caught.value.code == "bad_transition" and caught.value.pointer == "/status"
 
@@ -121,7 +122,7 @@ def test_a_running_procedure_keeps_its_destination(rules):
     credential = nurse()
     credential = credential.assessed(assess(credential, "PE", rules, at="t"), "c", NOW).moved_to(
         "procedure_started", "c", NOW)
-    with pytest.raises(DomainError, match="procedure_elsewhere"):
+    with pytest.raises(Conflict, match="procedure_elsewhere"):
         credential.assessed(assess(credential, "CL", rules, at="t"), "c", NOW)
 
 
@@ -132,7 +133,7 @@ def test_recognition_granted_opens_the_occupations_behind_the_procedure(rules):
 
 
 def test_a_bad_declaration_names_the_field():
-    with pytest.raises(DomainError) as caught:
+    with pytest.raises(Invalid) as caught:
         nurse(documents=("none", "original"))
     assert caught.value.pointer == "/documents"
 
