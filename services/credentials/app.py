@@ -18,8 +18,7 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 def build_service(container: Container, uow=None) -> CredentialService:
     """Return the credentials use cases wired to the container's adapters (or a given unit of work)."""
-    taxonomy = load_taxonomy()
-    rules = load_rulebook(known_occupations=[c.code for c in taxonomy.unit_groups()])
+    rules = load_rulebook(is_occupation=load_taxonomy().is_occupation)
     factory = uow or (lambda: SqlUnitOfWork(container.sessions, container.outbox))
     return CredentialService(factory, rules, container.source)
 

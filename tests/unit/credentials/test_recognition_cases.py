@@ -18,7 +18,7 @@ PASSPORT = Evidence(interview_completed=True, partial_documents=("transcript",),
 
 @pytest.fixture(scope="module")
 def rules():
-    return load_rulebook(known_occupations=[c.code for c in load_taxonomy().unit_groups()])
+    return load_rulebook(is_occupation=load_taxonomy().is_occupation)
 
 
 # (case, origin, destination, ISCED level, orientation, ISCED-F field, documents, evidence, accreditations,
