@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import current_app, g, url_for
 from flask_smorest import Blueprint
 
@@ -31,8 +33,9 @@ def service():
 def present(c: Credential) -> dict:
     """Return the representation of a credential, with the assessment in the caller's language."""
     lang, taxonomy = language(), current_app.extensions["puente.taxonomy"]
-    out = {**c.__dict__, "evidence": c.evidence.__dict__, "history": [h.__dict__ for h in c.history],
-           "assessment": None}
+    interviewed = c.evidence.interview_date  # kept as an ISO string; the schema dumps a date
+    evidence = {**c.evidence.__dict__, "interview_date": date.fromisoformat(interviewed) if interviewed else None}
+    out = {**c.__dict__, "evidence": evidence, "history": [h.__dict__ for h in c.history], "assessment": None}
     a = c.assessment
     if a is not None:
         def occupations(codes):

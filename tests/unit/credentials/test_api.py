@@ -96,6 +96,16 @@ def test_a_move_the_workflow_does_not_allow_is_a_conflict_with_a_pointer(env):
     assert uow.published == []  # nothing partial is stored
 
 
+def test_a_declaration_with_an_interview_date_is_stored_and_read_back(env):
+    client, container, _ = env
+    evidence = {"interview_completed": True, "interview_date": "2026-10-02", "partial_documents": ["transcript"]}
+    credential = declared(client, container, documents=["none"], evidence=evidence)
+    assert credential["evidence"]["interview_date"] == "2026-10-02"
+    read = client.get(f"/api/v1/credentials/{credential['id']}", headers=auth(container))
+    assert read.status_code == 200 and read.json["evidence"] == {**evidence, "qualifications_passport": False,
+                                                                 "notes": ""}
+
+
 def test_a_persons_credentials_are_listed_page_by_page(env):
     client, container, _ = env
     ids = [declared(client, container, title=f"Título {i}")["id"] for i in range(5)]
