@@ -29,9 +29,10 @@ def build_service(container: Container, *, codes: CodeBook | None = None,
                   topic: str = TOPIC) -> ProfileService:
     """Return the profiles use cases on the container's database and outbox."""
     def unit_of_work():
-        return SqlUnitOfWork(container.sessions, container.outbox, container.source, topic)
+        return SqlUnitOfWork(container.sessions, container.outbox, topic)
 
-    return ProfileService(unit_of_work, codes or TaxonomyCodeBook(), normalizer or TaxonomyNormalizer(), clock)
+    return ProfileService(unit_of_work, codes or TaxonomyCodeBook(), normalizer or TaxonomyNormalizer(), clock,
+                          source=container.source)
 
 
 def create_app(container: Container, *, profiles: ProfileService | None = None) -> Flask:

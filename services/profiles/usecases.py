@@ -13,12 +13,14 @@ from datetime import datetime
 from services.profiles.domain.duplicates import BY_DOCUMENT, DuplicateMatch, document_keys, find_duplicates
 from services.profiles.domain.merging import merge_details
 from services.profiles.domain.model import CONSENT_WITHDRAWN, ERASED, Actor, Profile, ProfileDetails, new_profile
-from services.profiles.domain.publishing import PUBLISHED, WITHDRAWN, may_publish, published_data, withdrawn_data
+from services.profiles.domain.publishing import may_publish
 from services.profiles.domain.rules import CodeBook, validated
+from services.profiles.events import ProfilePublished, ProfileWithdrawn
 from services.profiles.ports import Clock, ConceptSuggestion, ListFilters, SkillNormalizer, UnitOfWork
 
 MAX_PAGE, DEFAULT_PAGE = 100, 20
 COUNSELLOR, ADMIN = "counsellor", "admin"
+SOURCE = "/services/profiles"
 
 
 class NotFound(Exception):
@@ -87,8 +89,9 @@ class ProfileService:
     """Create, read, change, list, merge and erase profiles; publish what consent allows."""
 
     def __init__(self, uow: Callable[[], UnitOfWork], codes: CodeBook, normalizer: SkillNormalizer, clock: Clock,
-                 new_id: Callable[[], str] = lambda: str(uuid.uuid4())):
+                 new_id: Callable[[], str] = lambda: str(uuid.uuid4()), source: str = SOURCE):
         self.uow, self.codes, self.normalizer, self.clock, self.new_id = uow, codes, normalizer, clock, new_id
+        self.source = source  # the CloudEvents source of the events staged
 
     # --- access -------------------------------------------------------------------------------------------
 
@@ -119,18 +122,18 @@ class ProfileService:
 
     def _publish(self, uow: UnitOfWork, profile: Profile, was_published: bool, now: datetime) -> None:
         if may_publish(profile):
-            data = published_data(profile, profile.details.text_language or "other", now.date())
-            uow.events.publish(PUBLISHED, profile.id, data)
+            uow.stage(ProfilePublished.of(profile, profile.details.text_language, now.date()).event(self.source))
         elif was_published:
-            uow.events.publish(WITHDRAWN, profile.id, withdrawn_data(profile.id, CONSENT_WITHDRAWN, now))
-            uow.events.tombstone(profile.id)
+            self._withdraw(uow, profile.id, CONSENT_WITHDRAWN, now)
 
-    @staticmethod
-    def _remove(uow: UnitOfWork, profile_id: str, now: datetime) -> None:
+    def _withdraw(self, uow: UnitOfWork, profile_id: str, reason: str, now: datetime) -> None:
+        uow.stage(ProfileWithdrawn(profile_id, reason, now).event(self.source))
+        uow.stage_tombstone(profile_id)
+
+    def _remove(self, uow: UnitOfWork, profile_id: str, now: datetime) -> None:
         uow.profiles.delete(profile_id)
         # Always announced: a consumer may still hold the person from before a consent was withdrawn.
-        uow.events.publish(WITHDRAWN, profile_id, withdrawn_data(profile_id, ERASED, now))
-        uow.events.tombstone(profile_id)
+        self._withdraw(uow, profile_id, ERASED, now)
 
     # --- use cases ----------------------------------------------------------------------------------------
 

@@ -33,7 +33,6 @@ from services.profiles.domain.model import Consent, ConsentChange, Profile, Prof
 from services.profiles.ports import ListFilters
 from shared.db import SqlUnitOfWork as _SqlUnitOfWork
 from shared.db import UtcDateTime
-from shared.events import new_event
 from shared.outbox import Outbox
 
 profiles_metadata = MetaData()
@@ -176,26 +175,11 @@ class SqlProfileRepository:
             profile_keys_table.c.kind == IMPORT, profile_keys_table.c.value == import_key)))
 
 
-class OutboxEventSink:
-    """Stages events in the outbox of the unit of work's transaction."""
-
-    def __init__(self, session: Session, outbox: Outbox, source: str, topic: str):
-        self.session, self.outbox, self.source, self.topic = session, outbox, source, topic
-
-    def publish(self, event_type: str, subject: str, data: dict) -> None:
-        self.outbox.add(self.session, self.topic, new_event(event_type, self.source, subject, data))
-
-    def tombstone(self, key: str) -> None:
-        self.outbox.add_tombstone(self.session, self.topic, key)
-
-
 class SqlUnitOfWork(_SqlUnitOfWork):
-    """One database transaction holding the profile change and its outbox rows."""
+    """One database transaction holding the profile change and the outbox rows of its events."""
 
-    def __init__(self, sessions: sessionmaker[Session], outbox: Outbox, source: str, topic: str = "profiles"):
+    def __init__(self, sessions: sessionmaker[Session], outbox: Outbox, topic: str = "profiles"):
         super().__init__(sessions, outbox, topic)
-        self.source = source
 
     def bind(self, session: Session) -> None:
         self.profiles = SqlProfileRepository(session)
-        self.events = OutboxEventSink(session, self.outbox, self.source, self.topic)

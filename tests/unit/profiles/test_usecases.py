@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 
 from services.profiles.domain.model import Document
-from services.profiles.domain.publishing import PUBLISHED, WITHDRAWN
 from services.profiles.domain.rules import InvalidProfile
+from services.profiles.events import ProfilePublished, ProfileWithdrawn
 from services.profiles.ports import ListFilters
 from services.profiles.usecases import (
     BadRequest,
@@ -19,9 +19,11 @@ from services.profiles.usecases import (
 from shared.auth import Principal
 from tests.unit.profiles.factories import ADMIN, CUCUTA, LIMA, LIMA_2, NO, YES, Clock, details, make_service
 
+PUBLISHED, WITHDRAWN = ProfilePublished.TYPE, ProfileWithdrawn.TYPE
+
 
 def types(store):
-    return [(t, s) for t, s, _ in store.events]
+    return [(e.type, e.subject) for e in store.events]
 
 
 def test_creating_a_consenting_profile_publishes_it_once():
@@ -54,7 +56,7 @@ def test_the_text_language_is_detected_when_the_counsellor_leaves_it_out():
     profiles, store = make_service()
     created = profiles.create(LIMA, details(text_language=None, skills_text="Trabalhei com cozinha"), YES)
     assert created.profile.details.text_language == "pt"
-    assert store.events[0][2]["text_language"] == "pt"
+    assert ProfilePublished.from_data(store.events[0].data).text_language == "pt"
 
 
 def test_a_duplicate_in_the_same_centre_is_named_and_one_elsewhere_is_not():
@@ -99,7 +101,7 @@ def test_every_change_is_published_while_consent_lasts_and_withdrawal_tombstones
     clock.tick()
     withdrawn = profiles.update(LIMA_2, p.id, details(), {**YES, "matching": False}, 2)
     assert types(store) == [(PUBLISHED, p.id), (PUBLISHED, p.id), (WITHDRAWN, p.id)]
-    assert store.events[2][2]["reason"] == "consent_withdrawn" and store.tombstones == [p.id]
+    assert ProfileWithdrawn.from_data(store.events[2].data).reason == "consent_withdrawn" and store.tombstones == [p.id]
     assert withdrawn.consents["matching"].recorded_by == "counsellor-2"
     clock.tick()
     profiles.update(LIMA, p.id, details(), {**YES, "matching": False}, 3)
@@ -113,7 +115,7 @@ def test_erasure_deletes_the_person_and_announces_it_with_a_tombstone():
         profiles.erase(CUCUTA, p.id)
     profiles.erase(LIMA, p.id)
     assert store.profiles == {} and store.tombstones == [p.id]
-    assert store.events[-1][0] == WITHDRAWN and store.events[-1][2]["reason"] == "erased"
+    assert store.events[-1].type == WITHDRAWN and ProfileWithdrawn.from_data(store.events[-1].data).reason == "erased"
     with pytest.raises(NotFound):
         profiles.get(LIMA, p.id)
 
