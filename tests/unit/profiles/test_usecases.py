@@ -9,14 +9,9 @@ from services.profiles.domain.model import Document
 from services.profiles.domain.rules import InvalidProfile
 from services.profiles.events import ProfilePublished, ProfileWithdrawn
 from services.profiles.ports import ListFilters
-from services.profiles.usecases import (
-    BadRequest,
-    NotAllowed,
-    NotFound,
-    PreconditionFailed,
-    PreconditionRequired,
-)
 from shared.auth import Principal
+from shared.errors import Forbidden, Invalid, NotFound, PreconditionFailed, PreconditionRequired
+from shared.pagination import encode_cursor
 from tests.unit.profiles.factories import ADMIN, CUCUTA, LIMA, LIMA_2, NO, YES, Clock, details, make_service
 
 PUBLISHED, WITHDRAWN = ProfilePublished.TYPE, ProfileWithdrawn.TYPE
@@ -48,7 +43,7 @@ def test_an_invalid_profile_stores_nothing_and_publishes_nothing():
 
 def test_only_counsellors_register_people():
     profiles, _ = make_service()
-    with pytest.raises(NotAllowed):
+    with pytest.raises(Forbidden):
         profiles.create(ADMIN, details(), YES)
 
 
@@ -86,8 +81,9 @@ def test_an_update_needs_the_version_it_changes():
     created = profiles.create(LIMA, details(), YES).profile
     with pytest.raises(PreconditionRequired):
         profiles.update(LIMA, created.id, details(), YES, None)
-    with pytest.raises(PreconditionFailed):
+    with pytest.raises(PreconditionFailed) as stale:
         profiles.update(LIMA, created.id, details(), YES, 7)
+    assert stale.value.current_etag == '"1"'
     updated = profiles.update(LIMA, created.id, details(availability="later"), YES, 1)
     assert updated.version == 2 and updated.details.availability == "later"
 
@@ -138,10 +134,12 @@ def test_a_profile_of_another_centre_cannot_be_merged_in():
     profiles, _ = make_service()
     keep = profiles.create(LIMA, details(), YES).profile
     other = profiles.create(CUCUTA, details(), YES).profile
-    with pytest.raises(BadRequest):
+    with pytest.raises(Invalid) as unknown:
         profiles.merge(LIMA, keep.id, other.id)
-    with pytest.raises(BadRequest):
+    with pytest.raises(Invalid) as itself:
         profiles.merge(LIMA, keep.id, keep.id)
+    assert (unknown.value.code, unknown.value.pointer) == ("merge_unknown", "/other_id")
+    assert (itself.value.code, itself.value.pointer) == ("merge_self", "/other_id")
 
 
 def test_the_list_is_the_centres_own_filtered_and_paged_by_cursor():
@@ -162,8 +160,10 @@ def test_the_list_is_the_centres_own_filtered_and_paged_by_cursor():
     assert [p.id for p in first.items + second.items + third.items] == ids
     assert third.next_cursor is None
     assert profiles.list(LIMA, ListFilters(skill="S1001", city="lima"), limit=500).items  # limit is capped
-    with pytest.raises(BadRequest):
-        profiles.list(LIMA, ListFilters(), cursor="not-a-cursor")
+    for bad in ("not-a-cursor", encode_cursor("not a time", ids[0])):
+        with pytest.raises(Invalid) as refused:
+            profiles.list(LIMA, ListFilters(), cursor=bad)
+        assert (refused.value.code, refused.value.pointer) == ("bad_cursor", "/cursor")
 
 
 def test_principal_and_actor_agree_on_roles():
