@@ -26,6 +26,7 @@ from shared.pagination import BAD_CURSOR, Page, decode_cursor, next_page
 
 MAX_PAGE, DEFAULT_PAGE = 100, 20
 COUNSELLOR, ADMIN = "counsellor", "admin"
+ROLES = (COUNSELLOR, ADMIN)  # the roles any profiles use case accepts
 SOURCE = "/services/profiles"
 
 

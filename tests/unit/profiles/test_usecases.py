@@ -5,11 +5,12 @@ from datetime import date
 
 import pytest
 
-from services.profiles.domain.model import Document
+from services.profiles.domain.model import Actor, Document
 from services.profiles.domain.rules import InvalidProfile
 from services.profiles.events import ProfilePublished, ProfileWithdrawn
 from services.profiles.ports import ListFilters
-from shared.auth import Principal
+from services.profiles.usecases import ROLES
+from shared.auth import Authenticator, TokenIssuer
 from shared.errors import Forbidden, Invalid, NotFound, PreconditionFailed, PreconditionRequired
 from shared.pagination import encode_cursor
 from tests.unit.profiles.factories import ADMIN, CUCUTA, LIMA, LIMA_2, NO, YES, Clock, details, make_service
@@ -166,6 +167,12 @@ def test_the_list_is_the_centres_own_filtered_and_paged_by_cursor():
         assert (refused.value.code, refused.value.pointer) == ("bad_cursor", "/cursor")
 
 
-def test_principal_and_actor_agree_on_roles():
-    # The API builds Actors from shared.auth principals; the roles the use cases check must exist there.
-    assert Principal("s", "counsellor", "o").role == LIMA.role
+@pytest.mark.parametrize("role", ROLES)
+def test_every_role_the_use_cases_accept_is_one_a_real_token_carries_and_is_let_through(role):
+    # The API turns the principal a token decodes to into the Actor the use cases check.
+    issuer = TokenIssuer("k" * 40, 60)
+    principal = Authenticator(issuer).authenticate("Bearer " + issuer.issue("u-1", role, "centre-lima"))
+    profiles, _ = make_service()
+    created = profiles.create(LIMA, details(), YES).profile
+    caller = Actor(principal.subject, principal.role, principal.org)
+    assert profiles.get(caller, created.id).id == created.id
