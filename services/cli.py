@@ -269,13 +269,14 @@ def apikey_create(role: str, org: str, label: str) -> None:
 @click.option("--service", "only", type=click.Choice(SERVICES), multiple=True, help="Only these services.")
 def openapi(check: bool, only: tuple[str, ...]) -> None:
     """Write (or check) contracts/openapi/<service>.json from the services' marshmallow schemas."""
+    from services.registry import load_service
     from shared.contracts import served_openapi
 
     settings = _settings(bus="memory")
     out_dir = settings.contracts_path / "openapi"
     stale = []
     for name in only or SERVICES:
-        document = served_openapi(name, settings)
+        document = served_openapi(load_service(name), settings)
         path = out_dir / f"{name}.json"
         text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
         if check:

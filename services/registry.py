@@ -12,9 +12,7 @@ def load_service(name: str) -> ServiceDefinition:
     """Return the definition of service ``name``."""
     if name not in SERVICES:
         raise KeyError(f"unknown service '{name}'; services are {', '.join(SERVICES)}")
-    # services.<name>.app is the composition root (issue 11); a service not yet reshaped keeps it in __init__.
-    return getattr(importlib.import_module(f"services.{name}.app"), "SERVICE", None) or importlib.import_module(
-        f"services.{name}").SERVICE
+    return importlib.import_module(f"services.{name}.app").SERVICE
 
 
 def all_services() -> list[ServiceDefinition]:

@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import jwt
-from sqlalchemy import Column, DateTime, MetaData, String, Table, insert, select, update
+from sqlalchemy import Column, MetaData, String, Table, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
+
+from shared.db import UtcDateTime
 
 ROLES = ("employer", "counsellor", "ministry", "admin")
 ISSUER = "puente"
@@ -89,8 +91,8 @@ api_keys_table = Table(
     Column("role", String(20), nullable=False),
     Column("org", String(64), nullable=False),
     Column("label", String(200), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("revoked_at", DateTime(timezone=True), nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("revoked_at", UtcDateTime(), nullable=True),
 )
 
 

@@ -5,17 +5,19 @@ from __future__ import annotations
 import dataclasses
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from shared.bus import InMemoryBus
 from shared.settings import Settings
 
+if TYPE_CHECKING:
+    from shared.service import ServiceDefinition
 
-def served_openapi(service_name: str, settings: Settings) -> dict:
+
+def served_openapi(service: ServiceDefinition, settings: Settings) -> dict:
     """Return the OpenAPI document one service serves at /api/v1/openapi.json."""
-    from services.registry import load_service
     from shared.service import build_container
 
-    service = load_service(service_name)
     with tempfile.TemporaryDirectory() as tmp:
         doc_settings = dataclasses.replace(settings, database_url=f"sqlite:///{Path(tmp) / 'doc.db'}",
                                            secret_key="openapi-generation-only-" + "x" * 16)

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import DateTime, Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+if TYPE_CHECKING:
+    from shared.events import Event
+    from shared.outbox import Outbox
 
 ALEMBIC_DIR = Path(__file__).resolve().parent / "alembic"
-SERVICES_DIR = Path(__file__).resolve().parents[1] / "services"
 
 
 def sqlite_url(path: Path) -> str:
@@ -59,9 +65,8 @@ def ping(engine: Engine) -> None:
         conn.execute(text("SELECT 1"))
 
 
-def alembic_config(engine: Engine, service: str) -> Config:
-    """Return the Alembic configuration of one service: shared env, the service's own versions."""
-    versions = SERVICES_DIR / service / "migrations"
+def alembic_config(engine: Engine, versions: Path) -> Config:
+    """Return the Alembic configuration of one service: shared env, the service's own versions folder."""
     cfg = Config()
     cfg.set_main_option("script_location", str(ALEMBIC_DIR))
     cfg.set_main_option("version_locations", str(versions))
@@ -70,22 +75,55 @@ def alembic_config(engine: Engine, service: str) -> Config:
     return cfg
 
 
-def migrate(engine: Engine, service: str, revision: str = "head") -> None:
-    """Bring a service's database to ``revision``."""
-    command.upgrade(alembic_config(engine, service), revision)
+def migrate(engine: Engine, versions: Path, revision: str = "head") -> None:
+    """Bring a service's database to ``revision`` with the migrations in the folder ``versions``."""
+    command.upgrade(alembic_config(engine, versions), revision)
 
 
-class UnitOfWork:
-    """One database transaction for a use case: opened on ``with``, committed on success, else rolled back.
+class UtcDateTime(TypeDecorator):
+    """A timestamp column that stores UTC and always reads back an aware UTC datetime.
 
-    Services subclass it and attach their repositories to ``self.session`` in ``bind``.
+    SQLite keeps no zone and returns naive values even for ``DateTime(timezone=True)``; PostgreSQL returns
+    the session's zone. Both come back as UTC here, so no caller has to patch them.
     """
 
-    def __init__(self, sessions: sessionmaker[Session]):
-        self.sessions = sessions
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(UTC)
+            if dialect.name == "sqlite":
+                value = value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class SqlUnitOfWork:
+    """One database transaction for a use case: opened on ``with``, committed on success, else rolled back.
+
+    Events staged with :meth:`stage` are written to the outbox in the same transaction, so a change and
+    its announcement are stored together or not at all. Services subclass it and attach their
+    repositories to ``session`` in :meth:`bind`.
+    """
+
+    def __init__(self, sessions: sessionmaker[Session], outbox: Outbox | None = None, topic: str | None = None):
+        self.sessions, self.outbox, self.topic = sessions, outbox, topic
 
     def bind(self, session: Session) -> None:
         """Attach the service's repositories to the session (override)."""
+
+    def stage(self, event: Event) -> None:
+        """Write ``event`` to the outbox in this transaction (validated against its schema there)."""
+        self.outbox.add(self.session, self.topic, event)
+
+    def stage_tombstone(self, key: str) -> None:
+        """Write a tombstone for ``key`` to the outbox in this transaction."""
+        self.outbox.add_tombstone(self.session, self.topic, key)
 
     def __enter__(self):
         self.session = self.sessions()

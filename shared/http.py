@@ -1,5 +1,6 @@
-"""The Flask base every service is built on: OpenAPI (flask-smorest), RFC 9457 problem+json errors,
-request ids, health and readiness endpoints, and authentication errors mapped to 401/403."""
+"""The Flask base every service is built on: OpenAPI (flask-smorest), RFC 9457 problem+json errors in the
+reader's language, request ids, health and readiness endpoints, ETags, and authentication errors mapped to
+401/403."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from shared.auth import Authenticator, AuthError, Forbidden
 from shared.context import reset_correlation_id, sanitize_correlation_id, set_correlation_id
+from shared.errors import ApiError, PreconditionFailed, PreconditionRequired
+from shared.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, translate, translate_field_reason
 
 log = logging.getLogger("puente.http")
 
@@ -41,6 +44,48 @@ def flatten_errors(messages, prefix=()) -> list[dict[str, str]]:
     else:
         out.append({"pointer": _pointer(list(prefix)), "reason": str(messages)})
     return out
+
+
+def language() -> str:
+    """Return the language the caller reads: ``?lang=`` when it names one we have, else Accept-Language."""
+    asked = request.args.get("lang")
+    if asked in LANGUAGES:
+        return asked
+    return request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LANGUAGE)
+
+
+def etag(version: int | str) -> str:
+    """Return the strong ETag of a resource version."""
+    return f'"{version}"'
+
+
+IF_MATCH_REQUIRED = N_("Send If-Match with the ETag of the version you read.")
+IF_MATCH_UNKNOWN = N_("If-Match does not name a version of this resource.")
+
+
+def if_match_version() -> int:
+    """Return the version the request's If-Match names; raise 428 when it is missing, 412 when it names none.
+
+    Accepts ``"3"``, ``W/"3"`` and ``3``; a list names no single version, ``*`` names no version.
+    """
+    raw = request.headers.get("If-Match")
+    if raw is None or not raw.strip():
+        raise PreconditionRequired("if_match_required", IF_MATCH_REQUIRED)
+    value = raw.strip().removeprefix("W/").strip('"')
+    if not value.isdigit():
+        raise PreconditionFailed("if_match_unknown", IF_MATCH_UNKNOWN)
+    return int(value)
+
+
+# Titles of the HTTP errors the services answer, for the catalogues.
+_TITLES = {
+    400: N_("Bad Request"), 401: N_("Unauthorized"), 403: N_("Forbidden"), 404: N_("Not Found"),
+    405: N_("Method Not Allowed"), 406: N_("Not Acceptable"), 409: N_("Conflict"),
+    412: N_("Precondition Failed"), 413: N_("Request Entity Too Large"), 415: N_("Unsupported Media Type"),
+    422: N_("Unprocessable Entity"), 428: N_("Precondition Required"), 429: N_("Too Many Requests"),
+    500: N_("Internal Server Error"), 503: N_("Service Unavailable"),
+}
+INVALID_FIELDS = N_("One or more fields are invalid; see errors.")
 
 
 def problem(status: int, title: str, detail: str | None = None, *, type_: str = "about:blank",
@@ -88,7 +133,8 @@ class ProblemApi(Api):
             self.DEFAULT_RESPONSE_CONTENT_TYPE = default
 
     def handle_http_exception(self, error: HTTPException):
-        """Render an HTTP error as problem+json; never a stack trace."""
+        """Render an HTTP error as problem+json in the reader's language; never a stack trace."""
+        lang = language()
         data = getattr(error, "data", None) or {}
         errors = None
         if "errors" in data or "messages" in data:
@@ -100,9 +146,20 @@ class ProblemApi(Api):
                     errors += flatten_errors(location_messages)
             else:
                 errors = flatten_errors(messages)
-        detail = data.get("message") or (error.description if error.code != 422 else
-                                          "One or more fields are invalid; see errors.")
-        return problem(error.code or 500, error.name, detail, errors=errors, headers=data.get("headers"))
+            for item in errors:
+                item["reason"] = translate_field_reason(item["reason"], lang)
+        status = error.code or 500
+        detail = data.get("message") or (error.description if status != 422 else translate(INVALID_FIELDS, lang))
+        title = translate(_TITLES[status], lang) if status in _TITLES else error.name
+        return problem(status, title, detail, errors=errors, headers=data.get("headers"))
+
+    def handle_api_error(self, error: ApiError):
+        """Render a use case's refusal as problem+json in the reader's language."""
+        lang = language()
+        reason = translate(error.message, lang, **error.params)
+        errors = [{"pointer": error.pointer, "reason": reason}] if error.pointer is not None else None
+        return problem(error.status, translate(error.title, lang), None if errors else reason, errors=errors,
+                       headers=error.headers)
 
 
 def create_service_app(name: str, *, authenticator: Authenticator, readiness: Mapping[str, Check] | None = None,
@@ -146,6 +203,8 @@ def create_service_app(name: str, *, authenticator: Authenticator, readiness: Ma
         token = g.pop("correlation_token", None)
         if token is not None:
             reset_correlation_id(token)
+
+    app.register_error_handler(ApiError, api.handle_api_error)
 
     @app.errorhandler(AuthError)
     def _unauthorized(exc):

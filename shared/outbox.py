@@ -20,7 +20,6 @@ from typing import Protocol
 from sqlalchemy import (
     BigInteger,
     Column,
-    DateTime,
     Index,
     Integer,
     LargeBinary,
@@ -38,6 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared.bus import Producer, Record
+from shared.db import UtcDateTime
 from shared.events import Event, SchemaRegistry
 
 log = logging.getLogger(__name__)
@@ -54,10 +54,10 @@ outbox_table = Table(
     Column("topic", String(200), nullable=False),
     Column("msg_key", String(200), nullable=True),
     Column("payload", LargeBinary, nullable=True),  # NULL payload = tombstone
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
     Column("attempts", Integer, nullable=False, default=0),
-    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
-    Column("published_at", DateTime(timezone=True), nullable=True),
+    Column("next_attempt_at", UtcDateTime(), nullable=False),
+    Column("published_at", UtcDateTime(), nullable=True),
     Column("last_error", Text, nullable=True),
     Index("ix_outbox_pending", "published_at", "next_attempt_at", "id"),
 )
@@ -68,7 +68,7 @@ inbox_table = Table(
     Column("source", String(200), primary_key=True),
     Column("event_id", String(64), primary_key=True),
     Column("event_type", String(200), nullable=False),
-    Column("processed_at", DateTime(timezone=True), nullable=False),
+    Column("processed_at", UtcDateTime(), nullable=False),
 )
 
 
@@ -80,11 +80,6 @@ def create_messaging_tables(bind) -> None:
 def utcnow() -> datetime:
     """Return the current time in UTC."""
     return datetime.now(UTC)
-
-
-def _aware(value: datetime) -> datetime:
-    # SQLite returns naive datetimes even for timezone=True columns.
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 @dataclass

@@ -67,6 +67,7 @@ class ServiceDefinition:
     owns_api_keys: bool = False
     paths: tuple[str, ...] = ()  # URL prefixes it answers when every service shares one port
     demo: Callable[[Container], int] | None = None  # loads demo data if absent; returns rows created
+    migrations: Path | None = None  # the folder of its Alembic versions (services/<name>/migrations)
 
     @property
     def url_prefixes(self) -> tuple[str, ...]:
@@ -97,7 +98,7 @@ def build_container(service: ServiceDefinition, settings: Settings, *, bus: Even
     engine = make_engine(url)
     if run_migrations:
         try:
-            migrate(engine, service.name)
+            migrate(engine, service.migrations)
         except Exception as exc:  # noqa: BLE001 - reported as a start-up problem with the setting's name
             raise StartupError("PUENTE_DATABASE_URL", f"cannot reach or migrate the database: "
                                                       f"{type(exc).__name__}: {str(exc).splitlines()[0]}") from None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -34,6 +35,8 @@ from shared.consumer import batch_handler
 from shared.encoders import CachedEncoder, Encoder
 from shared.events import Event
 from shared.service import Container, ServiceDefinition, base_app
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def build_service(container: Container, *, encoder: Encoder | None = None,
@@ -211,4 +214,5 @@ SERVICE = ServiceDefinition(
     handlers=handlers,
     on_tombstone=on_tombstone,
     paths=("/api/v1/matches", "/api/v1/matching"),
+    migrations=MIGRATIONS,
 )

@@ -24,7 +24,10 @@ from services.portal.vacancies_client import (
 )
 from services.portal.web import select_locale, web
 from shared.auth import ROLES, create_api_key, requires, verify_api_key
-from shared.service import Container, base_app
+from shared.i18n import TRANSLATIONS_DIR
+from shared.service import Container, ServiceDefinition, base_app
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 HERE = Path(__file__).resolve().parent
 auth = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Tokens and API keys")
@@ -155,7 +158,7 @@ def create_app(container: Container) -> Flask:
                                                  throttle=SignInThrottle(SqlFailureStore(container.sessions)))
     app.extensions["puente.vacancies"] = vacancies_client(container)
     app.extensions["puente.matching"] = matching_client(container)
-    Babel(app, locale_selector=select_locale, default_translation_directories=str(HERE / "translations"))
+    Babel(app, locale_selector=select_locale, default_translation_directories=str(TRANSLATIONS_DIR))
     app.register_blueprint(web)
 
     @app.after_request
@@ -167,3 +170,14 @@ def create_app(container: Container) -> Flask:
         return response
 
     return app
+
+
+def _demo(container: Container) -> int:
+    """Load the demo data (imported late: the demo builds on this composition root)."""
+    from services.portal.demo import load_demo
+
+    return load_demo(container)
+
+
+SERVICE = ServiceDefinition(name="portal", create_app=create_app, owns_api_keys=True, paths=("/api/v1/auth",),
+                            demo=_demo, migrations=MIGRATIONS)

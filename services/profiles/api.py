@@ -1,4 +1,4 @@
-"""The profiles REST API: thin views (load -> use case -> dump) and their error mapping."""
+"""The profiles REST API: thin views (load -> use case -> dump); shared.http renders the use cases' refusals."""
 
 from __future__ import annotations
 
@@ -9,9 +9,8 @@ from flask import current_app, g, request
 from flask_smorest import Blueprint
 
 from services.profiles.domain.duplicates import DuplicateMatch
-from services.profiles.domain.messages import LANGUAGES, Problem, from_library_message, say, title
+from services.profiles.domain.messages import DUPLICATE_WARNINGS
 from services.profiles.domain.model import Actor, Profile, ProfileDetails, from_plain
-from services.profiles.domain.rules import InvalidProfile
 from services.profiles.ports import ListFilters
 from services.profiles.schemas import (
     ListArgs,
@@ -23,29 +22,17 @@ from services.profiles.schemas import (
     SuggestIn,
     Suggestions,
 )
-from services.profiles.usecases import (
-    BadRequest,
-    NotAllowed,
-    NotFound,
-    PreconditionFailed,
-    PreconditionRequired,
-    ProfileService,
-)
-from shared.auth import Forbidden, requires
-from shared.http import flatten_errors, problem
+from services.profiles.usecases import ProfileService
+from shared.auth import requires
+from shared.errors import PreconditionFailed
+from shared.http import etag, if_match_version, language
+from shared.i18n import translate
 
 blp = Blueprint("profiles", __name__, url_prefix="/api/v1/profiles",
                 description="Migrants' skill profiles, kept by their orientation centre")
 SECURITY = [{"bearerAuth": []}]
 SERVICE_KEY = "puente.profiles"
-DUPLICATE_MESSAGES = {
-    "this_centre": {"en": "This person may already be registered in your centre; you can merge the two profiles.",
-                    "es": "Esta persona podría estar ya registrada en su centro; puede fusionar los dos perfiles.",
-                    "pt": "Esta pessoa pode já estar cadastrada no seu centro; você pode mesclar os dois perfis."},
-    "other_centre": {"en": "A possible duplicate is registered at another centre.",
-                     "es": "Hay un posible duplicado registrado en otro centro.",
-                     "pt": "Há um possível duplicado cadastrado em outro centro."},
-}
+NO_VERSION = -1  # what an If-Match naming no version holds: it matches none
 
 
 def service() -> ProfileService:
@@ -57,11 +44,6 @@ def actor() -> Actor:
     """Return the caller as the domain sees it."""
     p = g.principal
     return Actor(p.subject, p.role, p.org)
-
-
-def reader_language() -> str:
-    """Return the caller's language among es/pt/en, from Accept-Language."""
-    return request.accept_languages.best_match(LANGUAGES, default="en")
 
 
 def split_input(body: dict) -> tuple[ProfileDetails, dict[str, bool]]:
@@ -83,23 +65,27 @@ def warning_view(match: DuplicateMatch, lang: str) -> dict:
     """Return a duplicate warning; another centre's profile is never identified."""
     scope = "this_centre" if match.same_centre else "other_centre"
     out = {"code": "possible_duplicate", "scope": scope, "reasons": list(match.reasons),
-           "message": DUPLICATE_MESSAGES[scope][lang]}
+           "message": translate(DUPLICATE_WARNINGS[scope], lang)}
     if match.same_centre:
         out["profile_id"] = match.profile_id
     return out
 
 
-def etag(profile: Profile) -> dict[str, str]:
-    return {"ETag": f'"{profile.version}"'}
+def etag_header(profile: Profile) -> dict[str, str]:
+    """Return the ETag header of a profile's version."""
+    return {"ETag": etag(profile.version)}
 
 
-def expected_version() -> int | None:
-    """Return the version named by If-Match (None when absent; -1 when it names none we could hold)."""
-    header = request.headers.get("If-Match")
-    if not header:
-        return None
-    value = header.strip().removeprefix("W/").strip('"')
-    return int(value) if value.isdigit() else -1
+def expected_version() -> int:
+    """Return the version If-Match names (428 when it is missing).
+
+    One that names no version matches none: the use case then answers 412 with the current ETag, after
+    the checks that come first (the body's rules, whether the profile exists), as this API always has.
+    """
+    try:
+        return if_match_version()
+    except PreconditionFailed:
+        return NO_VERSION
 
 
 @blp.post("")
@@ -111,14 +97,14 @@ def create_profile(body):
     """Register a person in the caller's centre; likely duplicates come back as warnings."""
     details, consents = split_input(body)
     created = service().create(actor(), details, consents)
-    lang = reader_language()
+    lang = language()
     out = {**profile_view(created.profile, False), "warnings": []}
     for match in created.duplicates:
         warning = warning_view(match, lang)
         if match.same_centre:
             warning["merge"] = f"{blp.url_prefix}/{created.profile.id}/merge"
         out["warnings"].append(warning)
-    return out, 201, {**etag(created.profile), "Location": f"{blp.url_prefix}/{created.profile.id}"}
+    return out, 201, {**etag_header(created.profile), "Location": f"{blp.url_prefix}/{created.profile.id}"}
 
 
 @blp.get("")
@@ -165,7 +151,7 @@ def get_profile(profile_id):
     """Read a profile; sensitive fields only for the owning centre's counsellors."""
     caller = actor()
     profile = service().get(caller, profile_id)
-    return profile_view(profile, not service().shows_sensitive(caller, profile)), 200, etag(profile)
+    return profile_view(profile, not service().shows_sensitive(caller, profile)), 200, etag_header(profile)
 
 
 @blp.put("/<profile_id>")
@@ -178,7 +164,7 @@ def update_profile(body, profile_id):
     """Replace a profile's details and consents (If-Match required); publishes or withdraws as consent says."""
     details, consents = split_input(body)
     profile = service().update(actor(), profile_id, details, consents, expected_version())
-    return profile_view(profile, False), 200, etag(profile)
+    return profile_view(profile, False), 200, etag_header(profile)
 
 
 @blp.delete("/<profile_id>")
@@ -199,36 +185,4 @@ def erase_profile(profile_id):
 def merge_profiles(body, profile_id):
     """Fold a duplicate of the same centre into this profile and erase the duplicate."""
     profile = service().merge(actor(), profile_id, body["other_id"])
-    return profile_view(profile, False), 200, etag(profile)
-
-
-def invalid(problems: list[Problem]):
-    """Return a 422 problem+json listing every refused field in the reader's language."""
-    lang = reader_language()
-    errors = [{"pointer": p.pointer, "reason": say(p, lang)} for p in problems]
-    response = problem(422, title("invalid", lang), title("invalid_detail", lang), errors=errors)
-    response.headers["Content-Language"] = lang
-    return response
-
-
-def register_errors(app) -> None:
-    """Map the use cases' exceptions, and request validation, to problem+json responses."""
-
-    @app.errorhandler(422)
-    def _unprocessable(error):
-        messages = (getattr(error, "data", None) or {}).get("messages", {})
-        flat = []
-        for location_messages in messages.values() if isinstance(messages, dict) else [messages]:
-            flat += flatten_errors(location_messages)
-        return invalid([from_library_message(e["pointer"], e["reason"]) for e in flat])
-
-    app.register_error_handler(InvalidProfile, lambda exc: invalid(exc.problems))
-    app.register_error_handler(BadRequest, lambda exc: invalid([Problem(exc.pointer, exc.code)]))
-    app.register_error_handler(NotFound, lambda exc: problem(404, "Not Found", "No such profile in your centre."))
-    app.register_error_handler(NotAllowed, lambda exc: problem(403, "Forbidden", "Your role may not do this."))
-    app.register_error_handler(Forbidden, lambda exc: problem(403, "Forbidden", str(exc)))
-    app.register_error_handler(PreconditionRequired, lambda exc: problem(
-        428, "Precondition Required", "Send If-Match with the ETag of the profile you read."))
-    app.register_error_handler(PreconditionFailed, lambda exc: problem(
-        412, "Precondition Failed", "The profile changed since you read it; read it again.",
-        headers={"ETag": f'"{exc.current_version}"'}))
+    return profile_view(profile, False), 200, etag_header(profile)

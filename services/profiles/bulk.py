@@ -24,14 +24,15 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from services.profiles.api import split_input
-from services.profiles.domain.messages import Problem, from_library_message, say
 from services.profiles.domain.model import Actor
 from services.profiles.domain.rules import InvalidProfile
 from services.profiles.schemas import ProfileIn
 from services.profiles.usecases import ProfileService
 from shared.http import flatten_errors
+from shared.i18n import N_, translate, translate_field_reason
 
 LIST_SEPARATOR = ";"
+UNREADABLE = N_("Invalid input type.")  # marshmallow's own wording, so the catalogue already says it
 TRUE = {"1", "true", "yes", "si", "sí", "sim", "oui", "wi", "y", "x"}
 
 
@@ -155,16 +156,17 @@ def import_file(profiles: ProfileService, path: str | Path, actor: Actor, *, lan
 def _import_row(profiles: ProfileService, schema: ProfileIn, actor: Actor, number: int, body: dict | None,
                 raw: str, lang: str) -> RowResult:
     if body is None:
-        return RowResult(number, "invalid", errors=[{"pointer": "", "reason": say(Problem("", "invalid_type"), lang)}])
+        return RowResult(number, "invalid", errors=[{"pointer": "", "reason": translate(UNREADABLE, lang)}])
     try:
         details, consents = split_input(schema.load(body))
         outcome = profiles.import_one(actor, details, consents, fingerprint(actor.org, raw))
     except ValidationError as exc:
-        problems = [from_library_message(e["pointer"], e["reason"]) for e in flatten_errors(exc.messages)]
-        return RowResult(number, "invalid", errors=[{"pointer": p.pointer, "reason": say(p, lang)} for p in problems])
+        return RowResult(number, "invalid", errors=[
+            {"pointer": e["pointer"], "reason": translate_field_reason(e["reason"], lang)}
+            for e in flatten_errors(exc.messages)])
     except InvalidProfile as exc:
-        return RowResult(number, "invalid", errors=[{"pointer": p.pointer, "reason": say(p, lang)}
-                                                    for p in exc.problems])
+        return RowResult(number, "invalid", errors=[
+            {"pointer": p.pointer, "reason": translate(p.message, lang, **p.params)} for p in exc.problems])
     warnings = [f"possible duplicate ({', '.join(d.reasons)})" + ("" if d.same_centre else " at another centre")
                 for d in outcome.duplicates]
     return RowResult(number, outcome.status, outcome.profile_id, warnings=warnings)

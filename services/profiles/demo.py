@@ -17,8 +17,9 @@ from services.profiles.domain.model import (
     ProfileDetails,
     WorkAuthorization,
 )
-from services.profiles.usecases import NotFound, ProfileService
+from services.profiles.usecases import ProfileService
 from shared import demo
+from shared.errors import NotFound
 from shared.service import Container
 
 # Two more invented people besides the ids every service shares.

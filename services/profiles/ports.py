@@ -9,9 +9,10 @@ from typing import Protocol
 
 from services.profiles.domain.model import Profile
 from services.profiles.domain.rules import CodeBook
+from shared.uow import UnitOfWork as BaseUnitOfWork
 
-__all__ = ["Clock", "CodeBook", "ConceptSuggestion", "EventSink", "ListFilters", "ProfileRepository",
-           "SkillNormalizer", "UnitOfWork"]
+__all__ = ["Clock", "CodeBook", "ConceptSuggestion", "ListFilters", "ProfileRepository", "SkillNormalizer",
+           "UnitOfWork"]
 
 Clock = Callable[[], datetime]
 
@@ -54,19 +55,10 @@ class ProfileRepository(Protocol):
         ...
 
 
-class EventSink(Protocol):
-    """Stages events in the same transaction as the change (the outbox)."""
-
-    def publish(self, event_type: str, subject: str, data: dict) -> None: ...
-
-    def tombstone(self, key: str) -> None: ...
-
-
-class UnitOfWork(Protocol):
-    """One transaction: the repository and the event sink commit together or not at all."""
+class UnitOfWork(BaseUnitOfWork, Protocol):
+    """One transaction: the profile changes and the events staged with them commit together or not at all."""
 
     profiles: ProfileRepository
-    events: EventSink
 
     def __enter__(self) -> UnitOfWork: ...
 

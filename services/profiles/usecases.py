@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -12,41 +9,25 @@ from datetime import datetime
 
 from services.profiles.domain.duplicates import BY_DOCUMENT, DuplicateMatch, document_keys, find_duplicates
 from services.profiles.domain.merging import merge_details
+from services.profiles.domain.messages import (
+    IF_MATCH_REQUIRED,
+    PROFILE_CHANGED,
+    PROFILE_NOT_FOUND,
+    REASONS,
+    ROLE_NOT_ALLOWED,
+)
 from services.profiles.domain.model import CONSENT_WITHDRAWN, ERASED, Actor, Profile, ProfileDetails, new_profile
-from services.profiles.domain.publishing import PUBLISHED, WITHDRAWN, may_publish, published_data, withdrawn_data
+from services.profiles.domain.publishing import may_publish
 from services.profiles.domain.rules import CodeBook, validated
+from services.profiles.events import ProfilePublished, ProfileWithdrawn
 from services.profiles.ports import Clock, ConceptSuggestion, ListFilters, SkillNormalizer, UnitOfWork
+from shared.errors import Forbidden, Invalid, NotFound, PreconditionFailed, PreconditionRequired
+from shared.pagination import BAD_CURSOR, Page, decode_cursor, next_page
 
 MAX_PAGE, DEFAULT_PAGE = 100, 20
 COUNSELLOR, ADMIN = "counsellor", "admin"
-
-
-class NotFound(Exception):
-    """No such profile in the caller's centre (another centre's profile is not confirmed to exist)."""
-
-
-class NotAllowed(Exception):
-    """The caller's role may not do this."""
-
-
-class PreconditionRequired(Exception):
-    """An update must name the version it changes (If-Match)."""
-
-
-class PreconditionFailed(Exception):
-    """The profile changed since the caller read it."""
-
-    def __init__(self, current_version: int):
-        self.current_version = current_version
-        super().__init__(f"the profile is at version {current_version}")
-
-
-class BadRequest(Exception):
-    """A request parameter (cursor, merge target) cannot be used; carries a pointer and a reason code."""
-
-    def __init__(self, pointer: str, code: str):
-        self.pointer, self.code = pointer, code
-        super().__init__(f"{pointer}: {code}")
+ROLES = (COUNSELLOR, ADMIN)  # the roles any profiles use case accepts
+SOURCE = "/services/profiles"
 
 
 @dataclass
@@ -56,51 +37,49 @@ class Created:
 
 
 @dataclass
-class Page:
-    items: list[Profile]
-    next_cursor: str | None
-
-
-@dataclass
 class ImportOutcome:
     status: str  # created, already_imported, duplicate
     profile_id: str | None
     duplicates: list[DuplicateMatch] = field(default_factory=list)
 
 
-def encode_cursor(profile: Profile) -> str:
-    """Return an opaque cursor pointing just after ``profile``."""
-    raw = json.dumps([profile.created_at.isoformat(), profile.id]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+def cursor_of(profile: Profile) -> tuple[str, str]:
+    """Return the list position of ``profile`` as a cursor holds it."""
+    return profile.created_at.isoformat(), profile.id
 
 
-def decode_cursor(cursor: str) -> tuple[datetime, str]:
-    """Return the position a cursor points after, or raise BadRequest."""
+def position(cursor: str) -> tuple[datetime, str]:
+    """Return the position a cursor points after, or raise Invalid naming the cursor."""
+    created, profile_id = decode_cursor(cursor, 2)
     try:
-        created, profile_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         return datetime.fromisoformat(created), str(profile_id)
-    except (ValueError, TypeError, binascii.Error):
-        raise BadRequest("/cursor", "pattern") from None
+    except (TypeError, ValueError):
+        raise Invalid("bad_cursor", BAD_CURSOR, pointer="/cursor") from None
+
+
+def _merge_refused(code: str) -> Invalid:
+    return Invalid(code, REASONS[code], pointer="/other_id")
 
 
 class ProfileService:
     """Create, read, change, list, merge and erase profiles; publish what consent allows."""
 
     def __init__(self, uow: Callable[[], UnitOfWork], codes: CodeBook, normalizer: SkillNormalizer, clock: Clock,
-                 new_id: Callable[[], str] = lambda: str(uuid.uuid4())):
+                 new_id: Callable[[], str] = lambda: str(uuid.uuid4()), source: str = SOURCE):
         self.uow, self.codes, self.normalizer, self.clock, self.new_id = uow, codes, normalizer, clock, new_id
+        self.source = source  # the CloudEvents source of the events staged
 
     # --- access -------------------------------------------------------------------------------------------
 
     @staticmethod
     def _require(actor: Actor, *roles: str) -> None:
         if actor.role not in roles:
-            raise NotAllowed(actor.role)
+            raise Forbidden("role_not_allowed", ROLE_NOT_ALLOWED)
 
     @staticmethod
     def _visible(actor: Actor, profile: Profile | None) -> Profile:
         if profile is None or (actor.role == COUNSELLOR and profile.centre != actor.org):
-            raise NotFound()
+            raise NotFound("profile_not_found", PROFILE_NOT_FOUND)
         return profile
 
     @staticmethod
@@ -119,18 +98,18 @@ class ProfileService:
 
     def _publish(self, uow: UnitOfWork, profile: Profile, was_published: bool, now: datetime) -> None:
         if may_publish(profile):
-            data = published_data(profile, profile.details.text_language or "other", now.date())
-            uow.events.publish(PUBLISHED, profile.id, data)
+            uow.stage(ProfilePublished.of(profile, profile.details.text_language, now.date()).event(self.source))
         elif was_published:
-            uow.events.publish(WITHDRAWN, profile.id, withdrawn_data(profile.id, CONSENT_WITHDRAWN, now))
-            uow.events.tombstone(profile.id)
+            self._withdraw(uow, profile.id, CONSENT_WITHDRAWN, now)
 
-    @staticmethod
-    def _remove(uow: UnitOfWork, profile_id: str, now: datetime) -> None:
+    def _withdraw(self, uow: UnitOfWork, profile_id: str, reason: str, now: datetime) -> None:
+        uow.stage(ProfileWithdrawn(profile_id, reason, now).event(self.source))
+        uow.stage_tombstone(profile_id)
+
+    def _remove(self, uow: UnitOfWork, profile_id: str, now: datetime) -> None:
         uow.profiles.delete(profile_id)
         # Always announced: a consumer may still hold the person from before a consent was withdrawn.
-        uow.events.publish(WITHDRAWN, profile_id, withdrawn_data(profile_id, ERASED, now))
-        uow.events.tombstone(profile_id)
+        self._withdraw(uow, profile_id, ERASED, now)
 
     # --- use cases ----------------------------------------------------------------------------------------
 
@@ -186,13 +165,14 @@ class ProfileService:
         """Replace a profile's details and consents if nobody changed it since ``expected_version``."""
         self._require(actor, COUNSELLOR)
         if expected_version is None:
-            raise PreconditionRequired()
+            raise PreconditionRequired("if_match_required", IF_MATCH_REQUIRED)
         now = self.clock()
         details = self._prepare(details, now)
         with self.uow() as uow:
             profile = self._visible(actor, uow.profiles.get(profile_id))
             if profile.version != expected_version:
-                raise PreconditionFailed(profile.version)
+                # The current ETag (as shared.http.etag writes it) tells the caller what to read again.
+                raise PreconditionFailed("profile_changed", PROFILE_CHANGED, current_etag=f'"{profile.version}"')
             was_published = may_publish(profile)
             profile.details = details
             profile.record_consents(consents, actor.subject, now)
@@ -202,15 +182,14 @@ class ProfileService:
         return profile
 
     def list(self, actor: Actor, filters: ListFilters, limit: int = DEFAULT_PAGE,
-             cursor: str | None = None) -> Page:
+             cursor: str | None = None) -> Page[Profile]:
         """Return one page of the caller's centre's profiles, oldest first, and the cursor of the next."""
         self._require(actor, COUNSELLOR)
         limit = max(1, min(limit, MAX_PAGE))
-        after = decode_cursor(cursor) if cursor else None
+        after = position(cursor) if cursor else None
         with self.uow() as uow:
             rows = uow.profiles.page(actor.org, filters, after, limit + 1)
-        items = rows[:limit]
-        return Page(items, encode_cursor(items[-1]) if len(rows) > limit else None)
+        return next_page(rows, limit, cursor_of)
 
     def erase(self, actor: Actor, profile_id: str) -> None:
         """Delete the person's data (not a flag), announce the withdrawal and tombstone the topic."""
@@ -224,13 +203,13 @@ class ProfileService:
         """Fold ``other_id`` into ``keep_id`` (both of the caller's centre) and erase ``other_id``."""
         self._require(actor, COUNSELLOR)
         if keep_id == other_id:
-            raise BadRequest("/other_id", "merge_self")
+            raise _merge_refused("merge_self")
         now = self.clock()
         with self.uow() as uow:
             keep = self._visible(actor, uow.profiles.get(keep_id))
             other = uow.profiles.get(other_id)
             if other is None or other.centre != keep.centre:
-                raise BadRequest("/other_id", "merge_unknown")
+                raise _merge_refused("merge_unknown")
             was_published = may_publish(keep)
             # The kept profile's consents stand: a merge must never widen what the person agreed to.
             keep.details = merge_details(keep.details, other.details)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 from flask import Flask
 
@@ -11,7 +12,9 @@ from services.vacancies.adapters.occupations import TaxonomySuggester
 from services.vacancies.adapters.sql import sql_uow_factory
 from services.vacancies.domain.gate import DecentWorkGate
 from services.vacancies.domain.model import DomainError
-from shared.service import Container, base_app
+from shared.service import Container, ServiceDefinition, base_app
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def build_deps(container: Container, *, gate=None, suggester=None, clock=None,
@@ -35,3 +38,14 @@ def create_app(container: Container, deps: use_cases.Deps | None = None) -> Flas
     app.register_error_handler(DomainError, domain_error)
     app.register_error_handler(422, localise_422(api))
     return app
+
+
+def _demo(container) -> int:
+    from services.vacancies.demo import load
+
+    return load(container)
+
+
+SERVICE = ServiceDefinition(name="vacancies", create_app=create_app,
+                            paths=("/api/v1/vacancies", "/api/v1/employers", "/jobs"), demo=_demo,
+                            migrations=MIGRATIONS)

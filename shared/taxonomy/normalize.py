@@ -12,8 +12,9 @@ from pathlib import Path
 
 import numpy as np
 
-from shared.encoders import Encoder, fold
+from shared.encoders import Encoder
 from shared.taxonomy.loader import Concept, Taxonomy
+from shared.text import fold
 
 log = logging.getLogger(__name__)
 

@@ -5,9 +5,9 @@ import json
 import pytest
 from sqlalchemy import text
 
-from services.credentials import SERVICE
 from services.credentials.adapters.sql import SqlUnitOfWork
-from services.credentials.usecases import ASSESSED
+from services.credentials.app import SERVICE
+from services.credentials.events import CredentialAssessed
 from shared.events import Event
 from shared.kafka_bus import KafkaBus
 from shared.service import build_container, make_relay
@@ -49,7 +49,7 @@ def test_an_assessment_and_a_status_change_reach_the_topic_keyed_by_credential_a
     records = topic_records(kafka_bootstrap, topic)
     events = [Event.from_json(r.value) for r in records]
     assert [r.key.decode() for r in records] == [declared.json["id"]] * 2
-    assert [e.type for e in events] == [ASSESSED, ASSESSED]
+    assert [e.type for e in events] == [CredentialAssessed.TYPE] * 2
     for event in events:
         registry.validate(event)
         assert "notes" not in json.dumps(event.data) and "UCV" not in json.dumps(event.data)

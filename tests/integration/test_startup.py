@@ -60,7 +60,9 @@ def _migrate_matching(url: str) -> None:
 
     engine = make_engine(url)
     try:
-        migrate(engine, "matching")
+        from services.registry import load_service
+
+        migrate(engine, load_service("matching").migrations)
     finally:
         engine.dispose()
 

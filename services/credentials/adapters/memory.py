@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.credentials.domain.model import Credential
-from shared.events import Event
+from shared.uow import InMemoryUnitOfWork as _InMemoryUnitOfWork
 
 
 class InMemoryCredentials:
@@ -31,24 +31,19 @@ class InMemoryCredentials:
         return rows[:limit]
 
 
-class InMemoryUnitOfWork:
-    """A unit of work whose changes and events appear only when the block ends without an error."""
+class InMemoryUnitOfWork(_InMemoryUnitOfWork):
+    """A unit of work whose credential changes and staged events appear only when the block ends without error."""
 
-    def __init__(self, committed: dict[str, Credential] | None = None, events: list[Event] | None = None):
-        self.committed = committed if committed is not None else {}
-        self.events = events if events is not None else []
+    def __init__(self, stored: dict[str, Credential] | None = None):
+        super().__init__()
+        self.stored = stored if stored is not None else {}
 
-    def __enter__(self):
-        self.credentials = InMemoryCredentials(dict(self.committed))
-        self._pending: list[Event] = []
-        return self
+    def begin(self) -> None:
+        """Work on a copy of the stored credentials."""
+        self.credentials = InMemoryCredentials(dict(self.stored))
 
-    def publish(self, event: Event) -> None:
-        """Queue an event to be written with the change."""
-        self._pending.append(event)
-
-    def __exit__(self, exc_type, *_):
-        if exc_type is None:
-            self.committed.clear()
-            self.committed.update(self.credentials.rows)
-            self.events.extend(self._pending)
+    def commit(self) -> None:
+        """Keep the copy's changes and publish what was staged."""
+        self.stored.clear()
+        self.stored.update(self.credentials.rows)
+        super().commit()

@@ -3,35 +3,31 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlalchemy import JSON, Column, DateTime, Index, Integer, MetaData, String, Table, and_, or_, select, update
+from sqlalchemy import JSON, Column, Index, Integer, MetaData, String, Table, and_, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.credentials.domain.assessment import Assessment, Step
 from services.credentials.domain.model import Credential, Evidence, StatusChange
 from services.credentials.domain.rules import Source
-from shared.db import UnitOfWork
-from shared.events import Event
+from services.credentials.events import TOPIC
+from shared.db import SqlUnitOfWork as _SqlUnitOfWork
+from shared.db import UtcDateTime
 from shared.outbox import Outbox
 
-TOPIC = "credentials"
 metadata = MetaData()
 credentials_table = Table(
     "credentials", metadata,
     Column("id", String(36), primary_key=True),
     Column("profile_id", String(36), nullable=False),
     Column("org", String(64), nullable=False),
-    Column("declared_at", DateTime(timezone=True), nullable=False),
+    Column("declared_at", UtcDateTime(), nullable=False),
     Column("workflow_status", String(20), nullable=False),
     Column("version", Integer, nullable=False),
     Column("body", JSON, nullable=False),  # the declaration, evidence, latest assessment and history
     Index("ix_credentials_owner", "org", "profile_id", "declared_at", "id"),
 )
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)  # SQLite drops the zone
 
 
 def to_row(c: Credential) -> dict:
@@ -67,7 +63,7 @@ def from_row(row) -> Credential:
         evidence=Evidence(**{**ev, "partial_documents": tuple(ev["partial_documents"])}),
         accreditations=tuple(b["accreditations"]), workflow_status=row["workflow_status"],
         history=tuple(StatusChange(**{**h, "at": datetime.fromisoformat(h["at"])}) for h in b["history"]),
-        assessment=assessment, version=row["version"], declared_at=_aware(row["declared_at"]))
+        assessment=assessment, version=row["version"], declared_at=row["declared_at"])
 
 
 class SqlCredentials:
@@ -106,16 +102,12 @@ class SqlCredentials:
         return [from_row(r) for r in rows]
 
 
-class SqlUnitOfWork(UnitOfWork):
+class SqlUnitOfWork(_SqlUnitOfWork):
     """One database transaction holding the credential changes and their outbox rows."""
 
     def __init__(self, sessions: sessionmaker[Session], outbox: Outbox, topic: str = TOPIC):
-        super().__init__(sessions)
-        self.outbox, self.topic = outbox, topic
+        super().__init__(sessions, outbox, topic)
 
     def bind(self, session: Session) -> None:
+        """Attach the credentials repository to this transaction's session."""
         self.credentials = SqlCredentials(session)
-
-    def publish(self, event: Event) -> None:
-        """Write the event to the outbox in this transaction (validated against its schema)."""
-        self.outbox.add(self.session, self.topic, event)

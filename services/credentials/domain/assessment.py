@@ -8,12 +8,6 @@ from services.credentials.domain.model import Credential
 from services.credentials.domain.rules import LANGS, Licensing, Rulebook, Source, Track
 
 STATUSES = ("recognised", "procedure_required", "licence_required", "not_recognisable", "unknown")
-GUIDANCE = {
-    "es": "Orientación, no una decisión: la oficina de reconocimiento del país decide. Ver fuentes y fechas.",
-    "pt": "Orientação, não uma decisão: o órgão de reconhecimento do país decide. Ver fontes e datas.",
-    "en": "Guidance, not a decision: the country's recognition office decides. See the sources and dates.",
-    "fr": "Orientation, pas une décision : l'office de reconnaissance du pays décide. Voir sources et dates.",
-}
 
 
 @dataclass(frozen=True)

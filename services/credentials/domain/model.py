@@ -7,6 +7,9 @@ import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from services.credentials.domain.messages import REASONS
+from shared.errors import Conflict, Invalid
+
 DOCUMENT_KINDS = ("original", "apostilled", "legalised", "certified_translation", "none")
 ORIENTATIONS = ("general", "vocational")
 PARTIAL_DOCUMENTS = ("transcript", "enrolment_record", "professional_card", "diploma_copy", "employer_letter")
@@ -24,12 +27,14 @@ COUNTRY = re.compile(r"^[A-Z]{2}$")
 FIELD = re.compile(r"^[0-9]{2,4}$")
 
 
-class DomainError(Exception):
-    """A request the domain refuses; ``code`` names the reason, ``pointer`` the field at fault."""
+def invalid(code: str, pointer: str, **params) -> Invalid:
+    """Return the refusal of a value (422), its message looked up by ``code``."""
+    return Invalid(code, REASONS[code], pointer=pointer, **params)
 
-    def __init__(self, code: str, pointer: str = "", **params):
-        self.code, self.pointer, self.params = code, pointer, params
-        super().__init__(f"{code} at {pointer or '/'} {params or ''}".strip())
+
+def conflict(code: str, pointer: str, **params) -> Conflict:
+    """Return the refusal of a move the credential's current state forbids (409)."""
+    return Conflict(code, REASONS[code], pointer=pointer, **params)
 
 
 @dataclass(frozen=True)
@@ -91,7 +96,7 @@ class Credential:
         """Return this credential with a new assessment; a running procedure keeps its destination."""
         if self.workflow_status in ("procedure_started", "recognised") and self.assessment is not None \
                 and self.assessment.destination != assessment.destination:
-            raise DomainError("procedure_elsewhere", "/destination", destination=self.assessment.destination)
+            raise conflict("procedure_elsewhere", "/destination", destination=self.assessment.destination)
         history = self.history
         if self.workflow_status in ("declared", "denied"):
             history += (StatusChange(self.workflow_status, "assessed", by, at),)
@@ -102,11 +107,11 @@ class Credential:
                        version=self.version + 1)
 
     def moved_to(self, status: str, by: str, at: datetime, note: str = "") -> Credential:
-        """Return this credential moved along the workflow, or raise DomainError if the move is not allowed."""
+        """Return this credential moved along the workflow; raise Invalid or Conflict if the move is not allowed."""
         if status not in WORKFLOW:
-            raise DomainError("unknown_status", "/status", status=status)
+            raise invalid("unknown_status", "/status")
         if status not in TRANSITIONS[self.workflow_status]:
-            raise DomainError("bad_transition", "/status", current=self.workflow_status, status=status)
+            raise conflict("bad_transition", "/status", current=self.workflow_status, target=status)
         change = StatusChange(self.workflow_status, status, by, at, note)
         return replace(self, workflow_status=status, history=self.history + (change,), version=self.version + 1)
 
@@ -115,7 +120,7 @@ def declare(*, profile_id: str, org: str, title: str, level: int, orientation: s
             country: str, institution: str, year: int | None, documents: tuple[str, ...] = (),
             evidence: Evidence | None = None, accreditations: tuple[str, ...] = (), by: str, at: datetime,
             credential_id: str | None = None) -> Credential:
-    """Return a newly declared credential, or raise DomainError naming the first bad field."""
+    """Return a newly declared credential, or raise Invalid naming the first bad field."""
     problems = declaration_problems(level=level, orientation=orientation, field=field, country=country,
                                     documents=documents, accreditations=accreditations)
     if problems:
@@ -127,21 +132,21 @@ def declare(*, profile_id: str, org: str, title: str, level: int, orientation: s
         history=(StatusChange(None, "declared", by, at),), declared_at=at)
 
 
-def declaration_problems(*, level, orientation, field, country, documents, accreditations) -> list[DomainError]:
+def declaration_problems(*, level, orientation, field, country, documents, accreditations) -> list[Invalid]:
     """Return every rule a declaration breaks (the HTTP layer checks types; this checks meaning)."""
     problems = []
     if not 0 <= level <= 8:
-        problems.append(DomainError("bad_level", "/level"))
+        problems.append(invalid("bad_level", "/level"))
     if orientation not in ORIENTATIONS:
-        problems.append(DomainError("bad_orientation", "/orientation"))
+        problems.append(invalid("bad_orientation", "/orientation"))
     if field is not None and not FIELD.match(field):
-        problems.append(DomainError("bad_field", "/field"))
+        problems.append(invalid("bad_field", "/field"))
     if not COUNTRY.match(country or ""):
-        problems.append(DomainError("bad_country", "/country"))
+        problems.append(invalid("bad_country", "/country"))
     if any(d not in DOCUMENT_KINDS for d in documents):
-        problems.append(DomainError("bad_document", "/documents"))
+        problems.append(invalid("bad_document", "/documents"))
     elif "none" in documents and len(set(documents)) > 1:
-        problems.append(DomainError("none_with_documents", "/documents"))
+        problems.append(invalid("none_with_documents", "/documents"))
     if any(a not in ACCREDITATIONS for a in accreditations):
-        problems.append(DomainError("bad_accreditation", "/accreditations"))
+        problems.append(invalid("bad_accreditation", "/accreditations"))
     return problems

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -162,16 +162,20 @@ class Rulebook:
     destinations: Mapping[str, Destination]
 
 
-def load_rulebook(rules_dir: str | Path | None = None, *, known_occupations: Iterable[str] | None = None) -> Rulebook:
-    """Load and check the rules in ``rules_dir`` (the shipped ones by default), raising RulesError."""
+def load_rulebook(rules_dir: str | Path | None = None, *,
+                  is_occupation: Callable[[str], bool] | None = None) -> Rulebook:
+    """Load and check the rules in ``rules_dir`` (the shipped ones by default), raising RulesError.
+
+    ``is_occupation`` (``Taxonomy.is_occupation``) says whether a code is a current ISCO-08 unit group; the
+    occupations the rules name are checked against it when it is given, so unknown and retired codes are refused.
+    """
     path = Path(rules_dir) if rules_dir is not None else RULES_DIR
     problems: list[str] = []
     common = _read(path / "common.yaml", COMMON_SCHEMA, problems)
     documents = {code: _read(path / f"{code}.yaml", DESTINATION_SCHEMA, problems) for code in DESTINATIONS}
     if common is None:
         raise RulesError(problems)
-    known = set(known_occupations) if known_occupations is not None else None
-    _check_common(common, known, problems)
+    _check_common(common, is_occupation, problems)
     destinations = {}
     for code, doc in documents.items():
         if doc is not None:
@@ -197,12 +201,13 @@ def _read(file: Path, schema: dict, problems: list[str]) -> dict | None:
     return None if errors else doc
 
 
-def _check_common(common: dict, known: set[str] | None, problems: list[str]) -> None:
+def _check_common(common: dict, is_occupation: Callable[[str], bool] | None, problems: list[str]) -> None:
     def check_codes(where: str, codes: Iterable[str]) -> None:
-        if known is not None:
+        if is_occupation is not None:
             for code in codes:
-                if code not in known:
-                    problems.append(f"common.yaml: {where}: {code} is not an ISCO-08 unit group of the taxonomy")
+                if not is_occupation(code):
+                    problems.append(f"common.yaml: {where}: {code} is not a current ISCO-08 unit group of the "
+                                    "taxonomy (unknown or retired)")
 
     for name, f in common["fields"].items():
         for key in ("school", "technical", "higher", "without_recognition"):

@@ -12,6 +12,7 @@ from services.profiles.domain.duplicates import document_keys
 from services.profiles.domain.model import Profile
 from services.profiles.ports import ConceptSuggestion, ListFilters
 from shared.events import Event, SchemaRegistry
+from shared.uow import InMemoryUnitOfWork as BaseInMemoryUnitOfWork
 
 
 @dataclass
@@ -20,7 +21,7 @@ class MemoryStore:
 
     profiles: dict[str, Profile] = field(default_factory=dict)
     import_keys: dict[str, str] = field(default_factory=dict)
-    events: list[tuple[str, str, dict]] = field(default_factory=list)  # (type, subject, data)
+    events: list[Event] = field(default_factory=list)
     tombstones: list[str] = field(default_factory=list)
 
 
@@ -80,37 +81,30 @@ class InMemoryProfileRepository:
         return self.store.import_keys.get(import_key)
 
 
-class InMemoryEventSink:
-    """Collects events, validating each against its contract the way the real outbox does."""
+class InMemoryUnitOfWork(BaseInMemoryUnitOfWork):
+    """Works on a copy of the store and writes it back, with the staged events, only when the block succeeds.
 
-    def __init__(self, store: MemoryStore, registry: SchemaRegistry | None, source: str = "/services/profiles"):
-        self.store, self.registry, self.source = store, registry, source
-
-    def publish(self, event_type: str, subject: str, data: dict) -> None:
-        if self.registry is not None:
-            self.registry.validate(Event(type=event_type, source=self.source, subject=subject, data=data))
-        self.store.events.append((event_type, subject, copy.deepcopy(data)))
-
-    def tombstone(self, key: str) -> None:
-        self.store.tombstones.append(key)
-
-
-class InMemoryUnitOfWork:
-    """Works on a copy of the store and writes it back only when the block ends without error."""
+    Each staged event is validated against its contract, as the real outbox does.
+    """
 
     def __init__(self, store: MemoryStore, registry: SchemaRegistry | None = None):
-        self.committed = store
-        self.registry = registry
+        super().__init__()
+        self.store, self.registry = store, registry
 
-    def __enter__(self) -> InMemoryUnitOfWork:
-        self.working = copy.deepcopy(self.committed)
+    def stage(self, event: Event) -> None:
+        if self.registry is not None:
+            self.registry.validate(event)
+        super().stage(event)
+
+    def begin(self) -> None:
+        self.working = copy.deepcopy(self.store)
         self.profiles = InMemoryProfileRepository(self.working)
-        self.events = InMemoryEventSink(self.working, self.registry)
-        return self
 
-    def __exit__(self, exc_type, *_exc) -> None:
-        if exc_type is None:
-            self.committed.__dict__.update(self.working.__dict__)
+    def commit(self) -> None:
+        self.working.events += self._staged
+        self.working.tombstones += self._staged_tombstones
+        self.store.__dict__.update(self.working.__dict__)
+        super().commit()
 
 
 class SetCodeBook:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
     Boolean,
     Column,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -32,8 +31,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from services.profiles.domain.duplicates import document_keys
 from services.profiles.domain.model import Consent, ConsentChange, Profile, ProfileDetails, from_plain, to_plain
 from services.profiles.ports import ListFilters
-from shared.db import UnitOfWork
-from shared.events import new_event
+from shared.db import SqlUnitOfWork as _SqlUnitOfWork
+from shared.db import UtcDateTime
 from shared.outbox import Outbox
 
 profiles_metadata = MetaData()
@@ -43,8 +42,8 @@ profiles_table = Table(
     Column("id", String(36), primary_key=True),
     Column("centre", String(64), nullable=False),
     Column("version", Integer, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
     # Copied out of the document for filters and duplicate lookups.
     Column("country", String(2), nullable=False),
     Column("city_key", String(120), nullable=True),
@@ -68,11 +67,6 @@ profile_keys_table = Table(
 )
 
 DOC, OCCUPATION, SKILL, LANGUAGE, IMPORT = "doc", "occupation", "skill", "language", "import"
-
-
-def _aware(value: datetime) -> datetime:
-    # SQLite returns naive datetimes even for timezone=True columns.
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _keys(profile: Profile) -> set[tuple[str, str]]:
@@ -105,7 +99,7 @@ def _profile(row) -> Profile:
         details=from_plain(ProfileDetails, doc["details"]),
         consents=from_plain(dict[str, Consent], doc["consents"]),
         consent_history=from_plain(list[ConsentChange], doc["consent_history"]),
-        created_at=_aware(row.created_at), updated_at=_aware(row.updated_at), version=row.version,
+        created_at=row.created_at, updated_at=row.updated_at, version=row.version,
     )
 
 
@@ -181,26 +175,11 @@ class SqlProfileRepository:
             profile_keys_table.c.kind == IMPORT, profile_keys_table.c.value == import_key)))
 
 
-class OutboxEventSink:
-    """Stages events in the outbox of the unit of work's transaction."""
+class SqlUnitOfWork(_SqlUnitOfWork):
+    """One database transaction holding the profile change and the outbox rows of its events."""
 
-    def __init__(self, session: Session, outbox: Outbox, source: str, topic: str):
-        self.session, self.outbox, self.source, self.topic = session, outbox, source, topic
-
-    def publish(self, event_type: str, subject: str, data: dict) -> None:
-        self.outbox.add(self.session, self.topic, new_event(event_type, self.source, subject, data))
-
-    def tombstone(self, key: str) -> None:
-        self.outbox.add_tombstone(self.session, self.topic, key)
-
-
-class SqlUnitOfWork(UnitOfWork):
-    """One database transaction holding the profile change and its outbox rows."""
-
-    def __init__(self, sessions: sessionmaker[Session], outbox: Outbox, source: str, topic: str = "profiles"):
-        super().__init__(sessions)
-        self.outbox, self.source, self.topic = outbox, source, topic
+    def __init__(self, sessions: sessionmaker[Session], outbox: Outbox, topic: str = "profiles"):
+        super().__init__(sessions, outbox, topic)
 
     def bind(self, session: Session) -> None:
         self.profiles = SqlProfileRepository(session)
-        self.events = OutboxEventSink(session, self.outbox, self.source, self.topic)

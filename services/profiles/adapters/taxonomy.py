@@ -9,7 +9,11 @@ from shared.taxonomy import Taxonomy, load_taxonomy
 
 
 class TaxonomyCodeBook:
-    """Skill codes and ISCO-08 unit groups of the loaded taxonomy (retired concepts are refused)."""
+    """The shared taxonomy as the profiles' code book, loaded on first use so start-up stays light.
+
+    What a code must be is the taxonomy's own rule (``Taxonomy.is_skill`` / ``is_occupation``: a current
+    skill, a current ISCO-08 unit group; retired concepts are refused).
+    """
 
     def __init__(self, taxonomy: Taxonomy | None = None):
         self._taxonomy = taxonomy
@@ -21,12 +25,10 @@ class TaxonomyCodeBook:
         return self._taxonomy
 
     def is_skill(self, code: str) -> bool:
-        concept = self.taxonomy.skills.get(code)
-        return concept is not None and not concept.retired
+        return self.taxonomy.is_skill(code)
 
     def is_occupation(self, code: str) -> bool:
-        concept = self.taxonomy.occupations.get(code)
-        return concept is not None and concept.level == 4 and not concept.retired
+        return self.taxonomy.is_occupation(code)
 
 
 class TaxonomyNormalizer:

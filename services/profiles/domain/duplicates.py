@@ -7,13 +7,13 @@ birth date must agree too.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
 from services.profiles.domain.model import Document, Identity, Profile
+from shared.text import fold
 
 BY_DOCUMENT, BY_PHONE_NAME_BIRTH, BY_NAME_BIRTH = "document", "phone_name_birth_date", "name_birth_date"
 PHONE_NAME_THRESHOLD = 80  # with the same phone and birth date, spelling variants (Jhon/John) still count
@@ -28,13 +28,6 @@ class DuplicateMatch:
     centre: str
     reasons: tuple[str, ...]
     same_centre: bool
-
-
-def fold(text: str) -> str:
-    """Return ``text`` lower-cased, without accents or punctuation, spaces collapsed."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
-    return " ".join(re.sub(r"[^\w\s]", " ", plain).split())
 
 
 def document_key(document: Document) -> str:
@@ -53,7 +46,7 @@ def document_keys(identity: Identity) -> set[str]:
 
 def name_key(identity: Identity) -> str:
     """Return the folded full name used for fuzzy comparison."""
-    return fold(identity.full_name)
+    return fold(identity.full_name, punctuation=False)
 
 
 def duplicate_reasons(new: Identity, other: Identity) -> tuple[str, ...]:

@@ -9,10 +9,12 @@ from typing import Protocol
 
 import phonenumbers
 
-from services.profiles.domain.messages import Problem
+from services.profiles.domain.messages import INVALID_FIELDS, Problem
 from services.profiles.domain.model import ProfileDetails
+from shared.errors import Invalid
 
 MIN_AGE, MAX_AGE = 14, 100  # 14: the youngest legal working age in the region (with protection rules)
+YEAR_MIN = 1940  # years go in as text: a year reads "1940", never "1,940" like an amount
 COUNTRIES = frozenset(phonenumbers.SUPPORTED_REGIONS)  # ISO 3166-1 alpha-2 codes with a numbering plan
 
 
@@ -24,12 +26,13 @@ class CodeBook(Protocol):
     def is_occupation(self, code: str) -> bool: ...
 
 
-class InvalidProfile(Exception):
-    """Raised with every problem of a profile; nothing of it is stored."""
+class InvalidProfile(Invalid):
+    """Raised with every problem of a profile (422, one entry per refused field); nothing of it is stored."""
 
     def __init__(self, problems: list[Problem]):
+        super().__init__("invalid_profile", INVALID_FIELDS)
         self.problems = problems
-        super().__init__("; ".join(f"{p.pointer}: {p.code}" for p in problems))
+        self.args = ("; ".join(f"{p.pointer}: {p.code}" for p in problems),)
 
 
 def _age(born: date, today: date) -> int:
@@ -122,8 +125,9 @@ def check_details(details: ProfileDetails, codes: CodeBook, today: date) -> tupl
 
     for i, school in enumerate(details.education):
         _countries([(f"/education/{i}/country", school.country)], problems)
-        if school.year is not None and not 1940 <= school.year <= today.year:
-            problems.append(Problem(f"/education/{i}/year", "year_range", {"min": 1940, "max": today.year}))
+        if school.year is not None and not YEAR_MIN <= school.year <= today.year:
+            years = {"min": str(YEAR_MIN), "max": str(today.year)}
+            problems.append(Problem(f"/education/{i}/year", "year_range", years))
 
     if details.pay_expectation is not None and details.pay_expectation.amount <= 0:
         problems.append(Problem("/pay_expectation/amount", "not_positive"))

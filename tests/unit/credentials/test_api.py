@@ -4,9 +4,9 @@ import dataclasses
 
 import pytest
 
-from services.credentials import SERVICE
 from services.credentials.adapters.memory import InMemoryUnitOfWork
-from services.credentials.usecases import ASSESSED
+from services.credentials.app import SERVICE
+from services.credentials.events import CredentialAssessed
 from shared.bus import InMemoryBus
 from shared.service import build_container
 from shared.settings import load_settings
@@ -47,10 +47,10 @@ def test_a_counsellor_declares_and_assesses_a_credential_and_an_event_is_written
     assert a["guidance"].startswith("Orientación") and a["sources"][0]["date"]
     assert a["occupations_later"][0] == {"code": "2221", "label": "Profesionales de enfermería"}
     assert set(a["next_steps"][0]["texts"]) == {"es", "pt", "en", "fr"}
-    assert [e.type for e in uow.events] == [ASSESSED]
-    data = uow.events[0].data
+    assert [e.type for e in uow.published] == [CredentialAssessed.TYPE]
+    data = uow.published[0].data
     assert data["profile_id"] == PROFILE and "title" not in data and "institution" not in data
-    container.registry.validate(uow.events[0])
+    container.registry.validate(uow.published[0])
 
 
 def test_invalid_fields_are_named_in_the_callers_language(env):
@@ -83,7 +83,7 @@ def test_a_status_change_needs_the_current_etag(env):
     moved = client.post(url + "/status", json=body, headers={**auth(container), "If-Match": '"2"'})
     assert moved.status_code == 200 and moved.json["workflow_status"] == "procedure_started"
     assert moved.json["history"][-1]["by"] == "c-1" and moved.json["history"][-1]["to_status"] == "procedure_started"
-    assert [e.data["workflow_status"] for e in uow.events] == ["assessed", "procedure_started"]
+    assert [e.data["workflow_status"] for e in uow.published] == ["assessed", "procedure_started"]
 
 
 def test_a_move_the_workflow_does_not_allow_is_a_conflict_with_a_pointer(env):
@@ -93,7 +93,17 @@ def test_a_move_the_workflow_does_not_allow_is_a_conflict_with_a_pointer(env):
                            headers={**auth(container, lang="es"), "If-Match": '"1"'})
     assert response.status_code == 409
     assert response.json["errors"] == [{"pointer": "/status", "reason": "Primero hay que evaluar la credencial."}]
-    assert uow.events == []  # nothing partial is stored
+    assert uow.published == []  # nothing partial is stored
+
+
+def test_a_declaration_with_an_interview_date_is_stored_and_read_back(env):
+    client, container, _ = env
+    evidence = {"interview_completed": True, "interview_date": "2026-10-02", "partial_documents": ["transcript"]}
+    credential = declared(client, container, documents=["none"], evidence=evidence)
+    assert credential["evidence"]["interview_date"] == "2026-10-02"
+    read = client.get(f"/api/v1/credentials/{credential['id']}", headers=auth(container))
+    assert read.status_code == 200 and read.json["evidence"] == {**evidence, "qualifications_passport": False,
+                                                                 "notes": ""}
 
 
 def test_a_persons_credentials_are_listed_page_by_page(env):

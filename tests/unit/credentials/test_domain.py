@@ -1,21 +1,23 @@
 """The rules load and check themselves; assessments explain themselves; the workflow keeps its history."""
 
 import shutil
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from services.credentials.domain.assessment import assess, field_occupations
-from services.credentials.domain.model import DomainError, declare
+from services.credentials.domain.model import declare
 from services.credentials.domain.rules import RULES_DIR, RulesError, load_rulebook
-from shared.taxonomy import load_taxonomy
+from shared.errors import Conflict, Invalid
+from shared.taxonomy import Taxonomy, load_taxonomy
 
 NOW = datetime(2026, 11, 27, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
 def rules():
-    return load_rulebook(known_occupations=[c.code for c in load_taxonomy().unit_groups()])
+    return load_rulebook(is_occupation=load_taxonomy().is_occupation)
 
 
 def nurse(**overrides):
@@ -41,13 +43,23 @@ def test_broken_rules_are_refused_at_load_with_every_problem_listed(tmp_path):
     pe.write_text(text.replace('date: "2026-11-27"', 'date: "2026-02-30"', 1))
     (tmp_path / "rules" / "UY.yaml").unlink()
     with pytest.raises(RulesError) as caught:
-        load_rulebook(tmp_path / "rules", known_occupations={"2221"})
+        load_rulebook(tmp_path / "rules", is_occupation={"2221"}.__contains__)
     text = str(caught.value)
     assert "UY.yaml: not found" in text
     assert "cost 'cheap' is not a cost band" in text
     assert "'2026-02-30' is not a real date" in text
-    assert "is not an ISCO-08 unit group" in text  # the known set given here is deliberately tiny
+    assert "is not a current ISCO-08 unit group" in text  # the known set given here is deliberately tiny
     assert len(caught.value.problems) >= 4
+
+
+def test_rules_naming_a_retired_occupation_are_refused_at_load():
+    taxonomy = load_taxonomy()
+    occupations = {**taxonomy.occupations, "2221": replace(taxonomy.occupations["2221"], retired=True)}
+    retired = Taxonomy(taxonomy.version, occupations, dict(taxonomy.skills))
+    with pytest.raises(RulesError) as caught:
+        load_rulebook(is_occupation=retired.is_occupation)
+    assert caught.value.problems and all(" 2221 is not a current ISCO-08 unit group" in p
+                                         for p in caught.value.problems)
 
 
 def test_a_destination_without_a_catch_all_track_is_refused(tmp_path):
@@ -112,7 +124,7 @@ def test_the_workflow_records_who_moved_it_and_when(rules):
 
 
 def test_a_declared_credential_cannot_jump_to_recognised():
-    with pytest.raises(DomainError) as caught:
+    with pytest.raises(Conflict) as caught:
         nurse().moved_to("recognised", "c", NOW)
     assert caught.value.code == "bad_transition" and caught.value.pointer == "/status"
 
@@ -121,7 +133,7 @@ def test_a_running_procedure_keeps_its_destination(rules):
     credential = nurse()
     credential = credential.assessed(assess(credential, "PE", rules, at="t"), "c", NOW).moved_to(
         "procedure_started", "c", NOW)
-    with pytest.raises(DomainError, match="procedure_elsewhere"):
+    with pytest.raises(Conflict, match="procedure_elsewhere"):
         credential.assessed(assess(credential, "CL", rules, at="t"), "c", NOW)
 
 
@@ -132,7 +144,7 @@ def test_recognition_granted_opens_the_occupations_behind_the_procedure(rules):
 
 
 def test_a_bad_declaration_names_the_field():
-    with pytest.raises(DomainError) as caught:
+    with pytest.raises(Invalid) as caught:
         nurse(documents=("none", "original"))
     assert caught.value.pointer == "/documents"
 

@@ -3,9 +3,10 @@
 The people below are recorded as the profiles service records them (``services.profiles.domain``), with their
 protected attributes in the structured fields and in their own free text (their names, phone, e-mail and
 document number in the CV lines they dictated). Their ``profile.published`` events are built by the profiles
-service's own publishing code and checked against the contract, exactly as the outbox does, then consumed by
-matching. So whatever of those attributes reaches matching through the real path reaches it here, and any use
-of it shows up as a changed score, order, blocker or explanation.
+service's own publishing code (``services.profiles.events.ProfilePublished.of``) and checked against the
+contract, exactly as the outbox does, then consumed by matching. So whatever of those attributes reaches
+matching through the real path reaches it here, and any use of it shows up as a changed score, order, blocker
+or explanation.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from services.profiles.domain.model import (
     WorkAuthorization,
     new_profile,
 )
-from services.profiles.domain.publishing import PUBLISHED, published_data
+from services.profiles.events import ProfilePublished as ProfileEvent
 from shared.auth import Principal
 from shared.encoders import CachedEncoder, InMemoryEmbeddingCache
 from shared.events import SchemaRegistry, new_event
@@ -95,7 +96,7 @@ def published_by_profiles(profile_id: str, who: dict, **changes) -> dict:
     """Return the ``profile.published`` data the profiles service's own publishing code builds, contract-checked."""
     profile = new_profile(profile_id, "centre-lima", details(who, **changes),
                           {"matching": True, "introductions": True, "statistics": True}, "counsellor-1", AT)
-    event = new_event(PUBLISHED, "/services/profiles", profile_id, published_data(profile, "es", TODAY))
+    event = ProfileEvent.of(profile, "es", TODAY).event("/services/profiles")
     CONTRACTS.validate(event)  # as the outbox does before anything leaves
     return event.data
 

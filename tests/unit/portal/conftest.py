@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from services.portal import SERVICE
+from services.portal.app import SERVICE
 from services.portal.matching_client import FakeMatching
 from services.portal.vacancies_client import FakeVacancies
 from shared.bus import InMemoryBus

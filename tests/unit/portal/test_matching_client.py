@@ -99,7 +99,7 @@ def test_a_server_error_from_matching_means_unavailable():
 
 
 @pytest.fixture
-def matching_app(tmp_path, monkeypatch):
+def matching_app(tmp_path):
     from services.matching.app import SERVICE
     from shared.bus import InMemoryBus
     from shared.service import build_container

@@ -3,10 +3,9 @@
 import pytest
 from sqlalchemy import func, select, text
 
-from services.profiles import SERVICE
 from services.profiles.adapters.sql import profile_keys_table, profiles_table
 from services.profiles.adapters.taxonomy import TaxonomyCodeBook
-from services.profiles.app import build_service
+from services.profiles.app import SERVICE, build_service
 from shared.bus import InMemoryBus
 from shared.service import build_container
 from shared.settings import load_settings
@@ -74,14 +73,37 @@ def test_every_invalid_field_is_reported_in_the_readers_language_and_nothing_is_
     response = client.post("/api/v1/profiles", json=body, headers=auth(app, lang="pt-BR,pt;q=0.9"))
     assert response.status_code == 422 and response.mimetype == "application/problem+json"
     errors = {e["pointer"]: e["reason"] for e in response.json["errors"]}
-    assert errors["/identity/given_names"] == "Escreva entre 1 e 120 caracteres ou itens."
+    assert errors["/identity/given_names"] == "O comprimento deve estar entre 1 e 120."
     assert errors["/consents/introductions"] == "Este campo é obrigatório."
-    assert errors["/availability"].startswith("Escolha uma destas opções")
+    assert errors["/availability"].startswith("Deve ser um de:")
+    assert response.headers["Content-Language"] == "pt"
     rules = client.post("/api/v1/profiles", json={**BODY, "skills": ["S9999"], "desired_occupations": ["9999"]},
                         headers=auth(app, lang="es"))
-    assert {e["pointer"] for e in rules.json["errors"]} == {"/skills/0", "/desired_occupations/0"}
-    assert rules.json["title"] == "Campos inválidos"
+    assert rules.json["errors"] == [
+        {"pointer": "/skills/0", "reason": "'S9999' no es una habilidad de la taxonomía."},
+        {"pointer": "/desired_occupations/0", "reason": "'9999' no es un grupo primario de la CIUO-08."}]
+    assert rules.json["title"] == "Datos no válidos"
+    assert rules.json["detail"] == "Uno o más datos no son válidos; vea errors."
+    assert rules.headers["Content-Language"] == "es"
     assert count(app, profiles_table) == 0 and outbox_types(app) == []
+
+
+def test_an_if_match_naming_no_version_is_answered_as_before_404_for_no_profile_else_412_with_the_etag(app):
+    client = app.test_client()
+    pid = client.post("/api/v1/profiles", json=BODY, headers=auth(app)).json["id"]
+    garbage = {**auth(app), "If-Match": '"abc"'}
+    assert client.put("/api/v1/profiles/no-such-id", json=BODY, headers=garbage).status_code == 404
+    stale = client.put(f"/api/v1/profiles/{pid}", json=BODY, headers=garbage)
+    assert stale.status_code == 412 and stale.headers["ETag"] == '"1"'
+    assert stale.json["detail"] == "El perfil cambió desde que lo leyó; vuelva a leerlo."
+    missing = client.put(f"/api/v1/profiles/{pid}", json=BODY, headers=auth(app, lang="en"))
+    assert missing.status_code == 428 and missing.json["title"] == "Precondition Required"
+
+
+def test_a_tampered_cursor_is_refused_naming_the_cursor(app):
+    response = app.test_client().get("/api/v1/profiles?cursor=not-a-cursor", headers=auth(app))
+    assert response.status_code == 422 and response.json["errors"][0]["pointer"] == "/cursor"
+    assert response.headers["Content-Language"] == "es"
 
 
 def test_other_centres_get_404_admins_get_no_sensitive_fields_and_employers_get_403(app):

@@ -61,7 +61,7 @@ def test_json_lines_rows_use_the_api_shape_and_a_broken_line_is_only_that_line(t
     console = quiet()
     report = import_file(profiles, path, LIMA, lang="pt", console=console)
     assert [r.status for r in report.rows] == ["created", "invalid", "invalid"]
-    assert report.rows[2].errors == [{"pointer": "/extra", "reason": "Este campo não existe."}]
+    assert report.rows[2].errors == [{"pointer": "/extra", "reason": "Campo desconhecido."}]
     assert len(store.profiles) == 1
     assert "feed.jsonl" in console.file.getvalue()  # the progress bar was drawn
     assert [json.loads(line)["status"] for line in report.to_jsonl().splitlines()] == ["created", "invalid",

@@ -4,7 +4,7 @@ import json
 
 from sqlalchemy import text
 
-from services.profiles import SERVICE
+from services.profiles.app import SERVICE
 from shared import demo
 from shared.bus import InMemoryBus
 from shared.service import build_container

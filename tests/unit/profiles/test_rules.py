@@ -5,9 +5,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from services.profiles.domain.messages import Problem, from_library_message, say
-from services.profiles.domain.model import Experience, WorkAuthorization
+from services.profiles.domain.messages import REASONS, Problem
+from services.profiles.domain.model import Education, Experience, WorkAuthorization
 from services.profiles.domain.rules import InvalidProfile, check_details, validated
+from shared.i18n import LANGUAGES, catalogue, translate
 from tests.unit.profiles.factories import CODES, TODAY, details
 
 
@@ -57,14 +58,20 @@ def test_validated_raises_with_every_problem_so_nothing_partial_is_stored():
     ("es", "'S9999' no es una habilidad de la taxonomía."),
     ("pt", "'S9999' não é uma habilidade da taxonomia."),
     ("en", "'S9999' is not a skill of the taxonomy."),
-    ("fr", "'S9999' is not a skill of the taxonomy."),  # not yet translated: English
+    ("fr", "'S9999' n'est pas une compétence de la taxonomie."),
 ])
 def test_reasons_are_said_in_the_readers_language(lang, expected):
-    assert say(Problem("/skills/0", "skill_unknown", {"code": "S9999"}), lang) == expected
+    problem = Problem("/skills/0", "skill_unknown", {"code": "S9999"})
+    assert translate(problem.message, lang, **problem.params) == expected
 
 
-def test_library_messages_are_translated_with_their_values():
-    problem = from_library_message("/availability", "Must be one of: immediate, later.")
-    assert say(problem, "pt") == "Escolha uma destas opções: immediate, later."
-    assert say(from_library_message("/x", "Missing data for required field."), "es") == "Este campo es obligatorio."
-    assert "strange" in say(from_library_message("/x", "Something strange."), "es")
+@pytest.mark.parametrize("lang", [lang for lang in LANGUAGES if lang != "en"])
+def test_every_reason_has_a_translation_in_every_catalogue(lang):
+    untranslated = [msgid for msgid in REASONS.values() if catalogue(lang).gettext(msgid) == msgid]
+    assert untranslated == []
+
+
+def test_a_year_out_of_range_is_told_as_a_year_not_as_an_amount():
+    (problem,) = check_details(details(education=[Education("Bachiller", year=1900)]), CODES, TODAY)[1]
+    assert translate(problem.message, "en", **problem.params) == f"Enter a year from 1940 to {TODAY.year}."
+    assert translate(problem.message, "es", **problem.params) == f"Escriba un año entre 1940 y {TODAY.year}."

@@ -5,23 +5,21 @@ from datetime import date
 
 import pytest
 
-from services.profiles.domain.model import Document
-from services.profiles.domain.publishing import PUBLISHED, WITHDRAWN
+from services.profiles.domain.model import Actor, Document
 from services.profiles.domain.rules import InvalidProfile
+from services.profiles.events import ProfilePublished, ProfileWithdrawn
 from services.profiles.ports import ListFilters
-from services.profiles.usecases import (
-    BadRequest,
-    NotAllowed,
-    NotFound,
-    PreconditionFailed,
-    PreconditionRequired,
-)
-from shared.auth import Principal
+from services.profiles.usecases import ROLES
+from shared.auth import Authenticator, TokenIssuer
+from shared.errors import Forbidden, Invalid, NotFound, PreconditionFailed, PreconditionRequired
+from shared.pagination import encode_cursor
 from tests.unit.profiles.factories import ADMIN, CUCUTA, LIMA, LIMA_2, NO, YES, Clock, details, make_service
+
+PUBLISHED, WITHDRAWN = ProfilePublished.TYPE, ProfileWithdrawn.TYPE
 
 
 def types(store):
-    return [(t, s) for t, s, _ in store.events]
+    return [(e.type, e.subject) for e in store.events]
 
 
 def test_creating_a_consenting_profile_publishes_it_once():
@@ -46,7 +44,7 @@ def test_an_invalid_profile_stores_nothing_and_publishes_nothing():
 
 def test_only_counsellors_register_people():
     profiles, _ = make_service()
-    with pytest.raises(NotAllowed):
+    with pytest.raises(Forbidden):
         profiles.create(ADMIN, details(), YES)
 
 
@@ -54,7 +52,7 @@ def test_the_text_language_is_detected_when_the_counsellor_leaves_it_out():
     profiles, store = make_service()
     created = profiles.create(LIMA, details(text_language=None, skills_text="Trabalhei com cozinha"), YES)
     assert created.profile.details.text_language == "pt"
-    assert store.events[0][2]["text_language"] == "pt"
+    assert ProfilePublished.from_data(store.events[0].data).text_language == "pt"
 
 
 def test_a_duplicate_in_the_same_centre_is_named_and_one_elsewhere_is_not():
@@ -84,8 +82,9 @@ def test_an_update_needs_the_version_it_changes():
     created = profiles.create(LIMA, details(), YES).profile
     with pytest.raises(PreconditionRequired):
         profiles.update(LIMA, created.id, details(), YES, None)
-    with pytest.raises(PreconditionFailed):
+    with pytest.raises(PreconditionFailed) as stale:
         profiles.update(LIMA, created.id, details(), YES, 7)
+    assert stale.value.current_etag == '"1"'
     updated = profiles.update(LIMA, created.id, details(availability="later"), YES, 1)
     assert updated.version == 2 and updated.details.availability == "later"
 
@@ -99,7 +98,7 @@ def test_every_change_is_published_while_consent_lasts_and_withdrawal_tombstones
     clock.tick()
     withdrawn = profiles.update(LIMA_2, p.id, details(), {**YES, "matching": False}, 2)
     assert types(store) == [(PUBLISHED, p.id), (PUBLISHED, p.id), (WITHDRAWN, p.id)]
-    assert store.events[2][2]["reason"] == "consent_withdrawn" and store.tombstones == [p.id]
+    assert ProfileWithdrawn.from_data(store.events[2].data).reason == "consent_withdrawn" and store.tombstones == [p.id]
     assert withdrawn.consents["matching"].recorded_by == "counsellor-2"
     clock.tick()
     profiles.update(LIMA, p.id, details(), {**YES, "matching": False}, 3)
@@ -113,7 +112,7 @@ def test_erasure_deletes_the_person_and_announces_it_with_a_tombstone():
         profiles.erase(CUCUTA, p.id)
     profiles.erase(LIMA, p.id)
     assert store.profiles == {} and store.tombstones == [p.id]
-    assert store.events[-1][0] == WITHDRAWN and store.events[-1][2]["reason"] == "erased"
+    assert store.events[-1].type == WITHDRAWN and ProfileWithdrawn.from_data(store.events[-1].data).reason == "erased"
     with pytest.raises(NotFound):
         profiles.get(LIMA, p.id)
 
@@ -136,10 +135,12 @@ def test_a_profile_of_another_centre_cannot_be_merged_in():
     profiles, _ = make_service()
     keep = profiles.create(LIMA, details(), YES).profile
     other = profiles.create(CUCUTA, details(), YES).profile
-    with pytest.raises(BadRequest):
+    with pytest.raises(Invalid) as unknown:
         profiles.merge(LIMA, keep.id, other.id)
-    with pytest.raises(BadRequest):
+    with pytest.raises(Invalid) as itself:
         profiles.merge(LIMA, keep.id, keep.id)
+    assert (unknown.value.code, unknown.value.pointer) == ("merge_unknown", "/other_id")
+    assert (itself.value.code, itself.value.pointer) == ("merge_self", "/other_id")
 
 
 def test_the_list_is_the_centres_own_filtered_and_paged_by_cursor():
@@ -160,10 +161,18 @@ def test_the_list_is_the_centres_own_filtered_and_paged_by_cursor():
     assert [p.id for p in first.items + second.items + third.items] == ids
     assert third.next_cursor is None
     assert profiles.list(LIMA, ListFilters(skill="S1001", city="lima"), limit=500).items  # limit is capped
-    with pytest.raises(BadRequest):
-        profiles.list(LIMA, ListFilters(), cursor="not-a-cursor")
+    for bad in ("not-a-cursor", encode_cursor("not a time", ids[0])):
+        with pytest.raises(Invalid) as refused:
+            profiles.list(LIMA, ListFilters(), cursor=bad)
+        assert (refused.value.code, refused.value.pointer) == ("bad_cursor", "/cursor")
 
 
-def test_principal_and_actor_agree_on_roles():
-    # The API builds Actors from shared.auth principals; the roles the use cases check must exist there.
-    assert Principal("s", "counsellor", "o").role == LIMA.role
+@pytest.mark.parametrize("role", ROLES)
+def test_every_role_the_use_cases_accept_is_one_a_real_token_carries_and_is_let_through(role):
+    # The API turns the principal a token decodes to into the Actor the use cases check.
+    issuer = TokenIssuer("k" * 40, 60)
+    principal = Authenticator(issuer).authenticate("Bearer " + issuer.issue("u-1", role, "centre-lima"))
+    profiles, _ = make_service()
+    created = profiles.create(LIMA, details(), YES).profile
+    caller = Actor(principal.subject, principal.role, principal.org)
+    assert profiles.get(caller, created.id).id == created.id

@@ -1,4 +1,5 @@
-"""Every string a person reads is translated into es, pt and en, and the compiled catalogues are current."""
+"""Every string a person reads (pages and API messages) is translated into es, pt, en and fr, and the compiled
+catalogues are current."""
 
 import subprocess
 import sys
@@ -8,9 +9,9 @@ import pytest
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-ROOT = Path(__file__).resolve().parents[3]
-TRANSLATIONS = ROOT / "services" / "portal" / "translations"
-LANGS = ("es", "pt", "en")
+ROOT = Path(__file__).resolve().parents[2]
+TRANSLATIONS = ROOT / "shared" / "translations"
+LANGS = ("es", "pt", "en", "fr")
 
 
 def catalogue(lang):
@@ -19,15 +20,15 @@ def catalogue(lang):
 
 def template_ids(out: Path):
     """Extract the messages of the code and templates as they are now."""
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "services/portal/babel.cfg",
-                    "-k", "_l", "-k", "lazy_gettext", "--no-location", "-o", str(out), "."],
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
+                    "-k", "_l", "-k", "lazy_gettext", "-k", "N_", "--no-location", "-o", str(out), "."],
                    cwd=ROOT, capture_output=True, check=True)
     return {m.id for m in read_po(out.open("rb")) if m.id}
 
 
 def test_the_template_holds_every_message_of_the_code_and_the_pages(tmp_path):
     committed = {m.id for m in read_po((TRANSLATIONS / "messages.pot").open("rb")) if m.id}
-    assert template_ids(tmp_path / "now.pot") == committed, "run pybabel extract, then update the catalogues"
+    assert template_ids(tmp_path / "now.pot") == committed, "run scripts/translations"
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -45,7 +46,7 @@ def test_the_compiled_catalogue_matches_its_source(lang):
     assert {m.id: m.string for m in compiled if m.id} == {m.id: m.string for m in catalogue(lang) if m.id}
 
 
-@pytest.mark.parametrize("lang", ("es", "pt"))
+@pytest.mark.parametrize("lang", ("es", "pt", "fr"))
 def test_placeholders_survive_translation(lang):
     import re
 

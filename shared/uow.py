@@ -1,0 +1,68 @@
+"""The unit of work every use case runs in, and the one way it stages an integration event.
+
+A use case changes its aggregates and stages the events that announce the change; both are committed in
+one transaction (the SQL unit of work writes staged events to the outbox) or neither is.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from shared.events import Event
+
+
+class UnitOfWork(Protocol):
+    """One transaction: opened by ``with``, committed on success, rolled back on error."""
+
+    def stage(self, event: Event) -> None:
+        """Stage ``event`` for publication when (and only if) the transaction commits."""
+
+    def stage_tombstone(self, key: str) -> None:
+        """Stage a tombstone for ``key`` on this service's compacted topic (erasure)."""
+
+    def __enter__(self) -> UnitOfWork: ...
+
+    def __exit__(self, *exc) -> None: ...
+
+
+class InMemoryUnitOfWork:
+    """Base of the in-memory fakes: staged events become ``published`` only when the work commits."""
+
+    def __init__(self) -> None:
+        self.published: list[Event] = []
+        self.tombstones: list[str] = []
+        self.commits = 0
+        self._staged: list[Event] = []
+        self._staged_tombstones: list[str] = []
+
+    def stage(self, event: Event) -> None:
+        """Stage ``event`` until commit."""
+        self._staged.append(event)
+
+    def stage_tombstone(self, key: str) -> None:
+        """Stage a tombstone for ``key`` until commit."""
+        self._staged_tombstones.append(key)
+
+    def begin(self) -> None:
+        """Start a transaction (override to snapshot the fake's state)."""
+
+    def commit(self) -> None:
+        """Keep the changes (override to keep the fake's state) and release what was staged."""
+        self.published += self._staged
+        self.tombstones += self._staged_tombstones
+        self.commits += 1
+
+    def rollback(self) -> None:
+        """Drop the changes (override to restore the fake's state) and what was staged."""
+
+    def __enter__(self):
+        self._staged, self._staged_tombstones = [], []
+        self.begin()
+        return self
+
+    def __exit__(self, exc_type, *_exc) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self.rollback()
+        self._staged, self._staged_tombstones = [], []
