@@ -3,17 +3,13 @@ admins' fairness audit and model report under ``/api/v1/matching``."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-
-from flask import current_app, g, request
+from flask import current_app, g
 from flask_smorest import Blueprint
 
-from services.matching.domain.explanation import LANGS
 from services.matching.schemas import AuditQuery, AuditReport, MatchPage, MatchQuery, ModelReport
-from services.matching.usecases import MatchingService, NotFound
+from services.matching.usecases import MatchingService
 from shared.auth import requires
-from shared.http import problem
+from shared.http import language
 
 SERVICE_KEY = "matching.service"
 
@@ -23,24 +19,6 @@ audit_blp = Blueprint("matching-audit", __name__, url_prefix="/api/v1/matching",
 
 def _service() -> MatchingService:
     return current_app.extensions[SERVICE_KEY]
-
-
-def _offset(cursor: str | None) -> int | None:
-    if cursor is None:
-        return 0
-    try:
-        value = int(base64.urlsafe_b64decode(cursor.encode() + b"==").decode())
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        return None
-    return value if value >= 0 else None
-
-
-def _cursor(offset: int) -> str:
-    return base64.urlsafe_b64encode(str(offset).encode()).decode().rstrip("=")
-
-
-def _language(query_lang: str | None) -> str:
-    return query_lang or request.accept_languages.best_match(LANGS) or "en"
 
 
 @blp.get("")
@@ -60,17 +38,9 @@ def matches(query):
     outcomes beats the blend on held-out outcomes, ``score`` is its probability of an interview or a hire and
     ``model_version`` names it (see ``/api/v1/matching/model``).
     """
-    offset = _offset(query["cursor"])
-    if offset is None:
-        return problem(400, "Bad Request", "the cursor is not one this API issued",
-                       errors=[{"pointer": "/cursor", "reason": "is not a cursor from a previous page"}])
-    try:
-        page = _service().matches_for(g.principal, profile=query.get("profile"), vacancy=query.get("vacancy"),
-                                      offset=offset, limit=query["limit"], lang=_language(query["lang"]))
-    except NotFound as exc:
-        return problem(404, "Not Found", str(exc))
-    return {"items": page.items, "model_version": page.model_version,
-            "next_cursor": None if page.next_offset is None else _cursor(page.next_offset)}
+    page = _service().matches_for(g.principal, profile=query.get("profile"), vacancy=query.get("vacancy"),
+                                  cursor=query["cursor"], limit=query["limit"], lang=language())
+    return {"items": page.items, "next_cursor": page.next_cursor, "model_version": page.model_version}
 
 
 @audit_blp.get("/audit")

@@ -17,6 +17,7 @@ import numpy as np
 from services.matching.domain.audit import audit_report
 from services.matching.domain.concepts import ConceptBridge, profile_document, vacancy_document
 from services.matching.domain.explanation import blockers_out, explain
+from services.matching.domain.messages import PROFILE_NOT_FOUND, VACANCY_NOT_FOUND
 from services.matching.domain.readmodels import ProfileView, VacancyView
 from services.matching.domain.scoring import BLEND_VERSION, STRONG, Match, Weights, assess, order
 from services.matching.events import (
@@ -30,10 +31,8 @@ from services.matching.ports import ReadModels, ReadModelStore
 from services.matching.rerank import Decision, Example, Reranker, Scorer, label_pairs
 from shared.auth import Principal
 from shared.encoders import CachedEncoder
-
-
-class NotFound(LookupError):
-    """Raised when the profile or open vacancy a ranking is asked for is unknown to matching."""
+from shared.errors import BadRequest, Invalid, NotFound
+from shared.pagination import BAD_CURSOR, decode_cursor, encode_cursor
 
 
 @dataclass(frozen=True)
@@ -367,21 +366,23 @@ class MatchingService:
 
     # -- queries ----------------------------------------------------------------------------------
     def matches_for(self, principal: Principal, *, profile: str | None = None, vacancy: str | None = None,
-                    offset: int = 0, limit: int = 20, lang: str = "en") -> RankedPage:
+                    cursor: str | None = None, limit: int = 20, lang: str = "en") -> RankedPage:
         """Return one page of open vacancies ranked for a profile (its centre's counsellors, admins), or of
         candidates ranked for an open vacancy (counsellors, admins, its employer).
 
         Employers see only eligible candidates who consented to introductions: a person's situation is the
-        counsellor's business, not the employer's. Raises NotFound for an unknown profile or a vacancy that
-        is unknown or not open, and ``shared.auth.Forbidden`` for anyone else.
+        counsellor's business, not the employer's. Raises BadRequest for a cursor this API did not issue,
+        NotFound for an unknown profile or a vacancy that is unknown or not open, and ``shared.auth.Forbidden``
+        for anyone else.
         """
+        offset = _offset(cursor)
         with self._reading() as store:
             self.sync(store)
             if profile is not None:
                 principal.require("counsellor", "admin")
                 found = store.get_profile(profile)
                 if found is None:
-                    raise NotFound("no profile with this id takes part in matching")
+                    raise NotFound("profile_not_found", PROFILE_NOT_FOUND)
                 principal.require("counsellor", "admin", org=found.centre)
                 ranked = self.for_profile(store, found.profile_id) or []
                 vacancies = {v.vacancy_id: v for v in store.vacancies([m.vacancy_id for m in ranked])}
@@ -389,7 +390,7 @@ class MatchingService:
             else:
                 wanted = store.get_vacancy(vacancy or "")
                 if wanted is None or wanted.status != "open":
-                    raise NotFound("no open vacancy with this id")
+                    raise NotFound("vacancy_not_found", VACANCY_NOT_FOUND)
                 employer = principal.role == "employer"
                 principal.require("counsellor", "admin", "employer", org=wanted.employer_id if employer else None)
                 ranked = self.for_vacancy(store, wanted.vacancy_id, introductions_only=employer) or []
@@ -402,7 +403,7 @@ class MatchingService:
                   "explanation": explain(m, vacancies[m.vacancy_id], self.taxonomy, lang)} for m in page]
         more = offset + limit < len(ranked)
         # The version the items were ranked with, even if a retraining swapped the model since.
-        return RankedPage(items, offset + limit if more else None,
+        return RankedPage(items, encode_cursor(offset + limit) if more else None,
                           ranked[0].model_version if ranked else self.model_version)
 
     def audit_for(self, *, by: str, top: int = 10) -> dict[str, Any]:
@@ -425,8 +426,25 @@ class MatchingService:
 
 @dataclass(frozen=True)
 class RankedPage:
-    """One page of a ranking: the items as the API shows them, the next page's offset, the model's version."""
+    """One page of a ranking: the items as the API shows them, the next page's cursor, the model's version."""
 
     items: list[dict[str, Any]]
-    next_offset: int | None
+    next_cursor: str | None
     model_version: str
+
+
+def _offset(cursor: str | None) -> int:
+    """Return the position a ranking's cursor points at (0 without one).
+
+    A ranking is recomputed on every request, so its cursor holds an offset. A cursor this API did not issue
+    is a 400 on ``/cursor``, as it has always been for this endpoint.
+    """
+    if cursor is None:
+        return 0
+    try:
+        (offset,) = decode_cursor(cursor, 1)
+    except Invalid:
+        offset = None
+    if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
+        raise BadRequest("bad_cursor", BAD_CURSOR, pointer="/cursor")
+    return offset

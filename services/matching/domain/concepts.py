@@ -11,8 +11,8 @@ import numpy as np
 
 from services.matching.domain.explanation import LANGS
 from services.matching.domain.readmodels import ProfileView, VacancyView
-from services.matching.domain.text import fold
 from shared.encoders import Encoder
+from shared.text import fold
 
 _WORD = re.compile(r"\w+")
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+")

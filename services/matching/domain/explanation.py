@@ -8,8 +8,9 @@ from typing import Any
 from services.matching.domain.messages import BLOCKERS, CODE_NAMES, SENTENCES, STRENGTH, UNKNOWN_OCCUPATION
 from services.matching.domain.readmodels import VacancyView, level_name
 from services.matching.domain.scoring import MODERATE, STRONG, Match, Taxonomy
+from shared.i18n import LANGUAGES, translate
 
-LANGS = ("es", "pt", "en", "fr")
+LANGS = LANGUAGES  # es, pt, en, fr
 
 
 def explain(match: Match, vacancy: VacancyView, taxonomy: Taxonomy, lang: str) -> dict[str, Any]:
@@ -46,20 +47,20 @@ def blockers_out(match: Match, lang: str) -> list[dict[str, str]]:
 
 def blocker_text(lang: str, code: str, reason: str, params: Mapping[str, str]) -> dict[str, str]:
     """Return {message, next_step} for one blocker."""
-    message, next_step = BLOCKERS[(code, reason)][lang]
-    return {"message": message.format(**params), "next_step": next_step.format(**params)}
+    message, next_step = BLOCKERS[(code, reason)]
+    return {"message": translate(message, lang, **params), "next_step": translate(next_step, lang, **params)}
 
 
 def sentence(lang: str, match: Any, occupation_label: str | None) -> str:
     """Return one sentence summing up a match."""
-    strong, moderate, weak = STRENGTH[lang]
+    strong, moderate, weak = STRENGTH
     strength = strong if match.score >= STRONG else moderate if match.score >= MODERATE else weak
-    occupation = occupation_label or UNKNOWN_OCCUPATION[lang]
+    occupation = occupation_label or translate(UNKNOWN_OCCUPATION, lang)
     required = len(match.matched_skills) + len(match.missing_skills)
     covered = f"{len(match.matched_skills)}/{required}" if required else "-"
+    # The score is written as the API writes numbers ("0.85"), not in the reader's locale.
+    common = {"strength": translate(strength, lang), "score": f"{match.score:.2f}", "occupation": occupation}
     if match.blockers:
-        names = ", ".join(dict.fromkeys(CODE_NAMES[lang][b.code] for b in match.blockers))
-        return SENTENCES["blocked"][lang].format(strength=strength, score=f"{match.score:.2f}",
-                                                 occupation=occupation, blockers=names)
-    return SENTENCES["eligible"][lang].format(strength=strength, score=f"{match.score:.2f}", occupation=occupation,
-                                              covered=covered)
+        names = ", ".join(dict.fromkeys(translate(CODE_NAMES[b.code], lang) for b in match.blockers))
+        return translate(SENTENCES["blocked"], lang, **common, blockers=names)
+    return translate(SENTENCES["eligible"], lang, **common, covered=covered)

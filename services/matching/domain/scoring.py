@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 from services.matching.domain.eligibility import Blocker, credential_status, eligibility
 from services.matching.domain.readmodels import CEFR, CredentialView, ProfileView, VacancyView
-from services.matching.domain.text import fold
+from shared.text import fold
 
 BLEND_VERSION = "blend-1"
 # Occupation credit by ISCO distance (0 = same unit group ... 4 = different major groups); adjacent trades
