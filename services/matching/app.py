@@ -32,7 +32,7 @@ from services.matching.ports import ReadModels
 from services.matching.rerank import SklearnReranker
 from services.matching.usecases import MatchingService
 from shared.consumer import batch_handler
-from shared.encoders import CachedEncoder, Encoder
+from shared.encoders import CachedEncoder, EmbeddingCache, Encoder, InMemoryEmbeddingCache
 from shared.events import Event
 from shared.service import Container, ServiceDefinition, base_app
 
@@ -42,17 +42,20 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 def build_service(container: Container, *, encoder: Encoder | None = None,
                   read_models: ReadModels | None = None) -> MatchingService:
     """Return the matching use cases from the container's settings (encoder, weights, normaliser, index) on
-    the service's database; tests pass a model-free ``encoder`` or in-memory ``read_models``."""
+    the service's database; tests pass a model-free ``encoder`` and may pass in-memory ``read_models``
+    (``adapters.memory.InMemoryReadModels``), whose embeddings then stay in memory too."""
     from shared.encoders import make_encoder
     from shared.taxonomy import load_taxonomy
 
     settings = container.settings
     if encoder is None:
         encoder = make_encoder(settings.matching_encoder)
-    cache = SqlEmbeddingCache(container.sessions)
-    embedder = CachedEncoder(encoder, cache)
     if read_models is None:
+        cache: EmbeddingCache = SqlEmbeddingCache(container.sessions)
         read_models = SqlReadModels(container.sessions, cache, container.outbox, MATCHES)
+    else:
+        cache = InMemoryEmbeddingCache()
+    embedder = CachedEncoder(encoder, cache)
     taxonomy = load_taxonomy()
     mode = settings.matching_normalizer
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
 
 import numpy as np
 
 from services.matching.domain.readmodels import CredentialView, Placement, ProfileView, VacancyView
+from shared.consumer import InMemoryInbox, InMemoryInboxTransaction
 from shared.events import Event
 
 
@@ -134,27 +134,40 @@ class InMemoryReadModelStore:
 
 
 class InMemoryReadModels:
-    """Opens in-memory stores: over one shared state for reads, or over an in-memory inbox transaction's
-    scratch state (``shared.consumer.InMemoryInboxTransaction.state``)."""
+    """Opens in-memory stores over the state of an in-memory inbox (``shared.consumer.InMemoryInbox``).
 
-    def __init__(self, state: dict | None = None):
-        self.state = state if state is not None else {}
-        self.announced: list[Event] = []
+    A handler's store works on its transaction's copy of the state, which the inbox keeps only when the
+    handler succeeds; so do the events it announces. Readers see the state as last committed.
+    """
+
+    def __init__(self, inbox: InMemoryInbox | None = None):
+        self.inbox = inbox if inbox is not None else InMemoryInbox()
+
+    @property
+    def state(self) -> dict:
+        """Return the committed state."""
+        return self.inbox.state
+
+    @property
+    def announced(self) -> list[Event]:
+        """Return the events announced by committed handlers, oldest first."""
+        return list(self.state.get("announced", ()))
 
     @contextmanager
     def reading(self) -> Iterator[InMemoryReadModelStore]:
-        """Yield the store on the shared state."""
-        yield InMemoryReadModelStore(self.state)
+        """Yield the store on the committed state."""
+        yield InMemoryReadModelStore(self.inbox.state)
 
-    def within(self, tx: Any) -> InMemoryReadModelStore:
+    def within(self, tx: InMemoryInboxTransaction) -> InMemoryReadModelStore:
         """Return the store on the transaction's state."""
         return InMemoryReadModelStore(tx.state)
 
-    def announce(self, tx: Any, event: Event) -> None:
-        """Keep the event in ``announced``."""
-        self.announced.append(event)
+    def announce(self, tx: InMemoryInboxTransaction, event: Event) -> None:
+        """Stage the event in the transaction's state (kept only if the transaction is)."""
+        tx.state.setdefault("announced", []).append(event)
 
     def clear(self) -> None:
         """Empty every read model and mark a rebuild."""
-        self.state.clear()
-        InMemoryReadModelStore(self.state).reset()
+        with self.inbox.transaction() as tx:
+            tx.state.clear()
+            InMemoryReadModelStore(tx.state).reset()
