@@ -7,7 +7,7 @@ The matching side runs as ``puente consume matching`` does, in its own process: 
 real ``EventConsumer`` with the handlers of ``services/matching/app.py``) over ``shared.kafka_bus``, on an
 SQLite file (or a fresh database on the PostgreSQL server of ``--database-url``). This process seeds profiles
 and background vacancies, then publishes N new vacancies one at a time at a steady rate through the real
-producer, and asks the matcher as the API does (``Matcher.sync`` then ``Matcher.for_profile`` on a
+producer, and asks matching as the API does (``MatchingService.sync`` then ``.for_profile`` on a
 session of the same database) until each new vacancy is in the seeded profile's matches. The latency of a
 vacancy runs from just before its send to the end of the first query that shows it, so it includes the
 query's own time (printed as the resolution).

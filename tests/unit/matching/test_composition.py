@@ -69,3 +69,19 @@ def test_the_app_and_the_handlers_share_the_one_service_built_for_the_container(
         assert service.embedder.name == "hashing:256"
     finally:
         container.engine.dispose()
+
+
+def test_the_domain_and_the_events_load_no_web_database_broker_or_model_runtime():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    modules = ", ".join(f"services.matching.{m}" for m in (
+        "domain.readmodels", "domain.eligibility", "domain.scoring", "domain.explanation", "domain.concepts",
+        "domain.audit", "domain.messages", "events"))
+    code = (f"import sys, {modules}; "
+            "print(sorted(m for m in ('flask', 'sqlalchemy', 'kafka', 'torch', 'sentence_transformers') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[3]).stdout
+    assert out.strip() == "[]"
