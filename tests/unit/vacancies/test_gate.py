@@ -1,6 +1,6 @@
 """The decent-work gate: every rule, every conversion, in Spanish, Portuguese and English."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -45,7 +45,7 @@ def test_every_country_file_has_a_dated_sourced_minimum_and_hours_limit(country)
 
 def test_the_minimum_in_force_on_the_date_is_chosen():
     cl = load_countries()["CL"]
-    assert cl.minimum_wage(date(2025, 4, 30)).monthly == 510500
+    assert cl.minimum_wage(date(2025, 4, 30)).monthly == 510636  # Ley 21.578 IPC readjustment of 2025-01-01
     assert cl.minimum_wage(date(2025, 5, 1)).monthly == 529000
     assert cl.hours_limit(date(2026, 4, 25)).max_per_week == 44
     assert cl.hours_limit(date(2026, 4, 26)).max_per_week == 42
@@ -86,17 +86,20 @@ def test_week_and_year_amounts_are_converted():
 def test_pay_check_reports_ratio_currency_and_effective_date():
     check = check_pay(draft(pay=Pay(2260, "PEN", "month")), load_countries()["PE"], ON)
     assert (check.ratio, check.currency, check.effective_date) == (2.0, "PEN", date(2025, 1, 1))
-    assert check.stale is False and check_pay(draft(), load_countries()["PE"], date(2026, 11, 1)).stale
+    past_review = load_countries()["PE"].review_after + timedelta(days=1)
+    assert check.stale is False and check_pay(draft(), load_countries()["PE"], past_review).stale
 
 
 def test_pay_in_a_currency_without_a_minimum_is_held():
     assert codes(draft(pay=Pay(900, "USD", "month"))) == {"pay_currency_not_comparable": "hold"}
 
 
-def test_venezuelan_pay_in_dollars_is_compared_with_the_dollar_income_floor():
+def test_venezuelan_pay_in_dollars_has_no_legal_floor_and_is_held_for_review():
+    # The USD 160 "ingreso mínimo integral" is a bonus for public workers, not a floor for private employers.
     ve = dict(country="VE", hours_per_week=40)
-    assert codes(draft(pay=Pay(150, "USD", "month"), **ve)) == {"pay_below_minimum": "hold"}
-    assert codes(draft(pay=Pay(200, "USD", "month"), **ve)) == {}
+    assert codes(draft(pay=Pay(150, "USD", "month"), **ve)) == {"pay_currency_not_comparable": "hold"}
+    assert codes(draft(pay=Pay(200, "USD", "month"), **ve)) == {"pay_currency_not_comparable": "hold"}
+    assert codes(draft(pay=Pay(200, "VES", "month"), **ve)) == {}
 
 
 def test_hours_over_the_legal_weekly_maximum_are_held():
@@ -107,7 +110,7 @@ def test_hours_over_the_legal_weekly_maximum_are_held():
 
 
 def test_the_law_on_the_start_date_applies_when_it_is_later():
-    co = dict(country="CO", pay=Pay(1_600_000, "COP", "month"), hours_per_week=44)
+    co = dict(country="CO", pay=Pay(1_800_000, "COP", "month"), hours_per_week=44)  # 2026 minimum: 1,750,905
     assert codes(draft(**co), date(2026, 6, 1)) == {}
     assert codes(draft(start_date=date(2026, 8, 1), **co), date(2026, 6, 1)) == {"hours_over_maximum": "hold"}
 
