@@ -208,6 +208,27 @@ def test_a_finding_in_the_title_points_at_the_title():
     assert [(f.code, f.field) for f in found] == [("discrimination_sex", "/title")]
 
 
+def test_a_line_break_ends_a_sentence_so_a_phrase_never_spans_two_lines():
+    assert codes(draft(description=f"{CLEAN['es']}\nSolo personal\nperuano para la obra.")) == {}
+    assert codes(draft(description=f"{CLEAN['es']}\nSolo personal peruano.")) == {"discrimination_nationality": "hold"}
+
+
+def test_an_exception_on_one_line_does_not_cancel_a_phrase_on_the_next():
+    text = f"{CLEAN['es']}\nRecibimos nacionales y extranjeros\nSolo personal peruano en planta"
+    assert codes(draft(description=text)) == {"discrimination_nationality": "hold"}
+
+
+def test_marks_that_fold_into_a_full_stop_still_end_a_sentence():
+    # "…" folds to "..." (NFKD): the exception before it must not cancel the phrase after it.
+    text = f"{CLEAN['es']} Recibimos nacionales y extranjeros… Solo personal peruano en planta"
+    assert codes(draft(description=text)) == {"discrimination_nationality": "hold"}
+
+
+def test_evidence_is_quoted_folded_with_single_spaces():
+    [finding] = GATE.check(draft(description=f"{CLEAN['es']} Abstenerse   EXTRANJEROS\t por favor."), ON).findings
+    assert finding.params == {"evidence": "abstenerse extranjeros"}
+
+
 def test_every_finding_has_a_message_in_three_languages_with_its_numbers():
     for code, texts in FINDINGS.items():
         assert set(texts) == {"es", "pt", "en"}, code
