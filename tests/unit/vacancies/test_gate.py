@@ -5,9 +5,10 @@ from datetime import date, timedelta
 import pytest
 
 from services.vacancies.domain.countries import load_countries
-from services.vacancies.domain.gate import DecentWorkGate, check_pay
+from services.vacancies.domain.gate import DecentWorkGate, check_pay, load_text_rules
 from services.vacancies.domain.messages import FINDINGS, finding_message
 from services.vacancies.domain.model import Draft, Pay
+from shared.i18n import translate
 
 ON = date(2025, 8, 1)
 GATE = DecentWorkGate()
@@ -181,8 +182,6 @@ def test_each_text_rule_catches_its_phrase(code, lang, text):
 
 
 def test_every_text_rule_is_tested_in_spanish_portuguese_and_english():
-    from services.vacancies.domain.gate import load_text_rules
-
     tested = {(code, lang) for code, lang, _ in TEXT_CASES}
     for rule in load_text_rules():
         assert {(rule.code, lang) for lang in ("es", "pt", "en")} <= tested, rule.code
@@ -211,11 +210,45 @@ def test_a_finding_in_the_title_points_at_the_title():
     assert [(f.code, f.field) for f in found] == [("discrimination_sex", "/title")]
 
 
-def test_every_finding_has_a_message_in_three_languages_with_its_numbers():
-    for code, texts in FINDINGS.items():
-        assert set(texts) == {"es", "pt", "en"}, code
-    result = GATE.check(draft(pay=Pay(1000, "PEN", "month")), ON)
-    f = result.findings[0]
-    assert "1,130.00 PEN" in finding_message(f.code, f.params, "es")
-    assert "abaixo do mínimo" in finding_message(f.code, f.params, "pt")
-    assert "below the legal minimum" in finding_message(f.code, f.params, "en")
+def test_a_line_break_ends_a_sentence_so_a_phrase_never_spans_two_lines():
+    assert codes(draft(description=f"{CLEAN['es']}\nSolo personal\nperuano para la obra.")) == {}
+    assert codes(draft(description=f"{CLEAN['es']}\nSolo personal peruano.")) == {"discrimination_nationality": "hold"}
+
+
+def test_an_exception_on_one_line_does_not_cancel_a_phrase_on_the_next():
+    text = f"{CLEAN['es']}\nRecibimos nacionales y extranjeros\nSolo personal peruano en planta"
+    assert codes(draft(description=text)) == {"discrimination_nationality": "hold"}
+
+
+def test_marks_that_fold_into_a_full_stop_still_end_a_sentence():
+    # "…" folds to "..." (NFKD): the exception before it must not cancel the phrase after it.
+    text = f"{CLEAN['es']} Recibimos nacionales y extranjeros… Solo personal peruano en planta"
+    assert codes(draft(description=text)) == {"discrimination_nationality": "hold"}
+
+
+def test_evidence_is_quoted_folded_with_single_spaces():
+    [finding] = GATE.check(draft(description=f"{CLEAN['es']} Abstenerse   EXTRANJEROS\t por favor."), ON).findings
+    assert finding.params == {"evidence": "abstenerse extranjeros"}
+
+
+def test_every_finding_the_gate_can_make_has_a_message_translated_into_every_language():
+    made = {r.code for r in load_text_rules()} | {"pay_below_minimum", "pay_currency_not_comparable",
+                                                   "hours_over_maximum", "country_not_covered"}
+    assert made <= set(FINDINGS)
+    for code, message in FINDINGS.items():
+        for lang in ("es", "pt", "fr"):
+            assert translate(message, lang) != message, (code, lang)
+
+
+def test_a_finding_reads_in_the_employers_language_with_numbers_in_its_format():
+    f = GATE.check(draft(pay=Pay(1000, "PEN", "month")), ON).findings[0]
+    assert "1.000 PEN al mes, por debajo del mínimo legal de 1.130 PEN" in finding_message(f.code, f.params, "es")
+    assert "abaixo do mínimo legal de 1.130 PEN" in finding_message(f.code, f.params, "pt")
+    assert "1,000 PEN a month, below the legal minimum of 1,130 PEN" in finding_message(f.code, f.params, "en")
+    assert "(in force since 2025-01-01)" in finding_message(f.code, f.params, "en")
+
+
+def test_a_finding_stored_without_a_value_still_says_what_is_wrong():
+    assert finding_message("hours_over_maximum", {"hours": 60}, "es") == (
+        "60 horas semanales superan el máximo legal de … horas.")
+    assert finding_message("no_such_code", {}, "es") == "no_such_code"
