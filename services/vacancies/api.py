@@ -28,10 +28,9 @@ from services.vacancies.schemas import (
     VacancyPage,
     VacancyPatch,
 )
-from services.vacancies.usecases import InvalidFields, VacancyService
+from services.vacancies.usecases import VacancyService
 from shared.auth import requires
-from shared.http import etag, if_match_version, language, problem
-from shared.i18n import translate
+from shared.http import etag, if_match_version, language
 
 SERVICE_KEY = "vacancies.service"
 vacancies = Blueprint("vacancies", __name__, url_prefix="/api/v1/vacancies", description="Vacancies and the gate")
@@ -77,16 +76,6 @@ def vacancy_out(v: Vacancy, suggestions=()) -> dict:
 def etag_header(v: Vacancy) -> dict[str, str]:
     """Return the ETag header of a vacancy's version."""
     return {"ETag": etag(v.version)}
-
-
-def invalid_fields(error: InvalidFields):
-    """Render several refused fields as one problem+json, each reason in the caller's language.
-
-    shared.http renders an ApiError with at most one field; this is the many-field case (to lift into it).
-    """
-    lang = language()
-    return problem(error.status, translate(error.title, lang), translate(error.message, lang),
-                   errors=error.translated(lang))
 
 
 @vacancies.post("")
@@ -262,4 +251,4 @@ def page(vacancy_id):
     return render_template_string(PAGE, d=v.draft, employer=employer_name, jsonld=jsonld)
 
 
-__all__ = ["SERVICE_KEY", "employers", "invalid_fields", "public", "vacancies"]
+__all__ = ["SERVICE_KEY", "employers", "public", "vacancies"]

@@ -9,10 +9,10 @@ from flask import Flask
 
 from services.vacancies.adapters.occupations import TaxonomySuggester
 from services.vacancies.adapters.sql import sql_uow_factory
-from services.vacancies.api import SERVICE_KEY, employers, invalid_fields, public, vacancies
+from services.vacancies.api import SERVICE_KEY, employers, public, vacancies
 from services.vacancies.domain.gate import DecentWorkGate
 from services.vacancies.ports import Clock, OccupationSuggester
-from services.vacancies.usecases import TOPIC, InvalidFields, VacancyService
+from services.vacancies.usecases import TOPIC, VacancyService
 from shared.service import Container, ServiceDefinition, base_app
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -38,7 +38,6 @@ def create_app(container: Container, *, service: VacancyService | None = None) -
     api.register_blueprint(vacancies)
     api.register_blueprint(employers)
     api.register_blueprint(public)
-    app.register_error_handler(InvalidFields, invalid_fields)
     return app
 
 

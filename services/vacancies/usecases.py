@@ -23,8 +23,7 @@ from services.vacancies.domain.messages import (
 from services.vacancies.domain.model import Draft, Employer, Vacancy
 from services.vacancies.events import announcement
 from services.vacancies.ports import Clock, OccupationSuggester, Suggestion, UnitOfWorkFactory, VacancyFilter
-from shared.errors import ApiError, Conflict, Forbidden, Invalid, NotFound, PreconditionFailed
-from shared.i18n import translate
+from shared.errors import ApiError, Conflict, FieldIssue, Forbidden, Invalid, NotFound, PreconditionFailed
 from shared.pagination import BAD_CURSOR, Page, decode_cursor, next_page
 
 TOPIC = "vacancies"
@@ -33,20 +32,12 @@ PUBLIC_STATUSES = model.OPEN
 
 
 class InvalidFields(Invalid):
-    """Several fields refused at once, each with a reason code of ``domain.messages.REASONS``.
-
-    shared.errors.Invalid names one field; a vacancy form is told every refused field in one answer (the
-    composition root renders this as problem+json with ``errors``; candidate for shared.errors).
-    """
+    """Several fields refused at once, each with a reason code of ``domain.messages.REASONS``."""
 
     def __init__(self, errors: list[dict[str, str]]):
-        super().__init__("invalid_fields", INVALID_FIELDS)
-        self.errors = errors  # [{"pointer": "/occupation", "reason": "unknown_occupation"}, ...]
-
-    def translated(self, lang: str) -> list[dict[str, str]]:
-        """Return the errors with each reason said in ``lang``."""
-        return [{"pointer": e["pointer"], "reason": translate(REASONS[e["reason"]], lang)
-                 if e["reason"] in REASONS else e["reason"]} for e in self.errors]
+        issues = [FieldIssue(e["pointer"], REASONS.get(e["reason"], e["reason"])) for e in errors]
+        super().__init__("invalid_fields", INVALID_FIELDS, issues=issues)
+        self.errors = errors  # [{"pointer": "/occupation", "reason": "unknown_occupation"}, ...] for row reports
 
 
 @dataclass(frozen=True)
@@ -222,7 +213,7 @@ class VacancyService:
         with self.uow() as uow:
             vacancy = self._owned(uow, principal, vacancy_id)
             if vacancy.version != if_match:
-                raise PreconditionFailed("stale_version", STALE_VERSION, current_etag=f'"{vacancy.version}"')
+                raise PreconditionFailed("stale_version", STALE_VERSION, current_version=vacancy.version)
             merged = {**vacancy.draft.to_dict(), **changes}
             if "title" in changes and "occupation" not in changes:
                 merged["occupation"] = vacancy.draft.occupation
