@@ -17,8 +17,9 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
-from services.vacancies.domain.gate import DecentWorkGate, fold
+from services.vacancies.domain.gate import DecentWorkGate
 from services.vacancies.domain.model import CONTRACT_TYPES, Draft, Pay
+from shared.text import fold
 
 # Which finding codes count as finding each labelled violation (for the "right reason" figure).
 EXPECTED = {

@@ -222,10 +222,12 @@ def import_profiles(file: Path, centre: str, by: str, lang: str, report: Path | 
 @click.option("--role", default="ministry", type=click.Choice(["employer", "ministry"]), show_default=True)
 def import_vacancies(file: Path, org: str, role: str) -> None:
     """Import vacancies from JSON Lines, CSV or a JobPosting array; idempotent by the feed's own ids."""
-    from services.vacancies.feed import cli_import
+    from services.vacancies.app import build_service
+    from services.vacancies.feed import import_file, outcome_counts
+    from shared.auth import Principal
 
     _, container = _container("vacancies", check=False, needs_bus=False)
-    counts = cli_import(container, str(file), org, role=role)
+    counts = outcome_counts(import_file(build_service(container), Principal(f"cli:{org}", role, org), str(file)))
     click.echo(json.dumps(counts))
     raise SystemExit(0 if not counts.get("error") else 1)
 

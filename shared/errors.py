@@ -7,21 +7,49 @@ translated into the reader's language when the response is rendered.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, ClassVar
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol
 
 from shared.i18n import N_
 
 
+def etag(version: int | str) -> str:
+    """Return the strong ETag of a resource version."""
+    return f'"{version}"'
+
+
+class Issue(Protocol):
+    """One refused field: a JSON pointer, a translatable message and the values it mentions."""
+
+    pointer: str
+    message: str
+    params: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class FieldIssue:
+    """A plain :class:`Issue`."""
+
+    pointer: str
+    message: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
 class ApiError(Exception):
-    """A refusal with a stable ``code``, a translatable ``message``, and optionally the field it concerns."""
+    """A refusal with a stable ``code``, a translatable ``message``, and the field or fields it concerns.
+
+    ``pointer`` names one field; ``issues`` lists several (a form refused as a whole, each field with its own
+    reason).
+    """
 
     status: ClassVar[int] = 400
     title: ClassVar[str] = N_("Bad Request")
 
     def __init__(self, code: str, message: str, *, pointer: str | None = None, status: int | None = None,
-                 headers: Mapping[str, str] | None = None, **params: Any):
+                 headers: Mapping[str, str] | None = None, issues: Sequence[Issue] = (), **params: Any):
         self.code, self.message, self.pointer, self.params = code, message, pointer, params
+        self.issues = list(issues)
         if status is not None:
             self.status = status
         self.headers = dict(headers or {})
@@ -66,7 +94,10 @@ class PreconditionFailed(ApiError):
     status = 412
     title = N_("Precondition Failed")
 
-    def __init__(self, code: str, message: str, *, current_etag: str | None = None, **kwargs: Any):
+    def __init__(self, code: str, message: str, *, current_version: int | str | None = None,
+                 current_etag: str | None = None, **kwargs: Any):
+        if current_etag is None and current_version is not None:
+            current_etag = etag(current_version)
         headers = {"ETag": current_etag} if current_etag else None
         super().__init__(code, message, headers=headers, **kwargs)
         self.current_etag = current_etag

@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from shared.auth import Authenticator, AuthError, Forbidden
 from shared.context import reset_correlation_id, sanitize_correlation_id, set_correlation_id
 from shared.errors import ApiError, PreconditionFailed, PreconditionRequired
+from shared.errors import etag as etag  # re-exported: views set ETags from here
 from shared.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, translate, translate_field_reason
 
 log = logging.getLogger("puente.http")
@@ -52,11 +53,6 @@ def language() -> str:
     if asked in LANGUAGES:
         return asked
     return request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LANGUAGE)
-
-
-def etag(version: int | str) -> str:
-    """Return the strong ETag of a resource version."""
-    return f'"{version}"'
 
 
 IF_MATCH_REQUIRED = N_("Send If-Match with the ETag of the version you read.")
@@ -151,15 +147,20 @@ class ProblemApi(Api):
         status = error.code or 500
         detail = data.get("message") or (error.description if status != 422 else translate(INVALID_FIELDS, lang))
         title = translate(_TITLES[status], lang) if status in _TITLES else error.name
-        return problem(status, title, detail, errors=errors, headers=data.get("headers"))
+        return problem(status, title, detail, errors=errors, headers={**(data.get("headers") or {}),
+                                                                       "Content-Language": lang})
 
     def handle_api_error(self, error: ApiError):
         """Render a use case's refusal as problem+json in the reader's language."""
         lang = language()
         reason = translate(error.message, lang, **error.params)
+        headers = {**error.headers, "Content-Language": lang}
+        if error.issues:
+            errors = [{"pointer": i.pointer, "reason": translate(i.message, lang, **i.params)} for i in error.issues]
+            return problem(error.status, translate(error.title, lang), reason, errors=errors, headers=headers)
         errors = [{"pointer": error.pointer, "reason": reason}] if error.pointer is not None else None
         return problem(error.status, translate(error.title, lang), None if errors else reason, errors=errors,
-                       headers=error.headers)
+                       headers=headers)
 
 
 def create_service_app(name: str, *, authenticator: Authenticator, readiness: Mapping[str, Check] | None = None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -30,15 +30,24 @@ def encode_cursor(*parts: Any) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, arity: int, *, pointer: str = "/cursor") -> tuple[Any, ...]:
-    """Return the ``arity`` parts a cursor holds, or raise Invalid naming the cursor parameter."""
+def decode_cursor(cursor: str, arity: int, *, parse: Sequence[Callable[[Any], Any]] | None = None,
+                  pointer: str = "/cursor") -> tuple[Any, ...]:
+    """Return the ``arity`` parts a cursor holds, each passed through ``parse`` (e.g. ``datetime.fromisoformat``).
+
+    Raises Invalid naming the cursor parameter when the token is not one of ours or a part does not parse.
+    """
     try:
         parts = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (binascii.Error, ValueError, UnicodeDecodeError):
         parts = None
     if not isinstance(parts, list) or len(parts) != arity or any(isinstance(p, dict | list) for p in parts):
         raise Invalid("bad_cursor", BAD_CURSOR, pointer=pointer)
-    return tuple(parts)
+    if parse is None:
+        return tuple(parts)
+    try:
+        return tuple(convert(part) for convert, part in zip(parse, parts, strict=True))
+    except (TypeError, ValueError):
+        raise Invalid("bad_cursor", BAD_CURSOR, pointer=pointer) from None
 
 
 def next_page(rows: Sequence[T], limit: int, key) -> Page[T]:

@@ -12,7 +12,7 @@ from services.credentials.domain.rules import Rulebook
 from services.credentials.events import CredentialAssessed
 from services.credentials.ports import UnitOfWork
 from shared.auth import Principal
-from shared.errors import Invalid, NotFound, PreconditionFailed
+from shared.errors import Invalid, NotFound, PreconditionFailed, etag
 from shared.pagination import BAD_CURSOR, Page, decode_cursor, next_page
 
 MAX_LIMIT = 100
@@ -55,7 +55,7 @@ class CredentialService:
         with self.uow() as uow:
             credential = self._owned(uow, principal, credential_id)
             if expected_version is not None and expected_version != credential.version:
-                current = f'"{credential.version}"'  # the ETag of the stored version
+                current = etag(credential.version)
                 raise PreconditionFailed("stale_version", STALE, current_etag=current, etag=current)
             if credential.assessment is None:
                 raise conflict("not_assessed", "/status")

@@ -1,1 +1,1 @@
-"""The insights service: aggregated statistics, a read-only projection of every topic."""
+"""The insights service: aggregated statistics, a read-only projection of the topics it reads."""

@@ -5,12 +5,12 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-import threading
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
+
+from shared.text import fold
 
 if TYPE_CHECKING:
     from services.portal.throttle import SignInThrottle
@@ -79,63 +79,6 @@ class AccountStore(Protocol):
     def drop_session(self, id_hash: str) -> None: ...
 
 
-class InMemoryAccountStore:
-    """Accounts in dictionaries, for unit tests."""
-
-    def __init__(self):
-        self.orgs: dict[str, Organisation] = {}
-        self.users: dict[str, User] = {}
-        self.sessions: dict[str, WebSession] = {}
-        self._lock = threading.Lock()
-
-    def add_org_and_user(self, org: Organisation, user: User) -> None:
-        """Store an organisation and its first user together."""
-        with self._lock:
-            if org.id in self.orgs or self._by_email(user.email):
-                raise AccountError("email_taken" if self._by_email(user.email) else "org_taken", "contact_email")
-            self.orgs[org.id] = org
-            self.users[user.id] = user
-
-    def add_org(self, org: Organisation) -> None:
-        """Store an organisation."""
-        with self._lock:
-            self.orgs.setdefault(org.id, org)
-
-    def add_user(self, user: User) -> None:
-        """Store a user."""
-        with self._lock:
-            if self._by_email(user.email):
-                raise AccountError("email_taken", "email")
-            self.users[user.id] = user
-
-    def org(self, org_id: str) -> Organisation | None:
-        """Return an organisation by id."""
-        return self.orgs.get(org_id)
-
-    def _by_email(self, email: str) -> User | None:
-        return next((u for u in self.users.values() if u.email == email), None)
-
-    def user_by_email(self, email: str) -> User | None:
-        """Return the user with this (normalised) email."""
-        return self._by_email(email)
-
-    def user(self, user_id: str) -> User | None:
-        """Return a user by id."""
-        return self.users.get(user_id)
-
-    def add_session(self, session: WebSession) -> None:
-        """Store a session."""
-        self.sessions[session.id_hash] = session
-
-    def session(self, id_hash: str) -> WebSession | None:
-        """Return a session by the hash of its secret."""
-        return self.sessions.get(id_hash)
-
-    def drop_session(self, id_hash: str) -> None:
-        """Forget a session."""
-        self.sessions.pop(id_hash, None)
-
-
 def normalise_email(email: str) -> str:
     """Return the email as stored and compared (trimmed, lower case)."""
     return email.strip().lower()
@@ -143,8 +86,7 @@ def normalise_email(email: str) -> str:
 
 def slug(text: str) -> str:
     """Return a lower-case ASCII slug of a name."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:40] or "org"
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")[:40] or "org"
 
 
 def new_employer_org_id(name: str) -> str:

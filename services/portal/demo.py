@@ -5,7 +5,7 @@ from __future__ import annotations
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from services.portal.accounts import Accounts, Organisation
-from services.portal.stores import SqlAccountStore
+from services.portal.adapters.sql import SqlAccountStore
 from shared import demo
 from shared.service import Container
 

@@ -7,7 +7,6 @@ and refused tries are not counted again (so the wait ends when the window says, 
 from __future__ import annotations
 
 import hashlib
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -35,40 +34,6 @@ class FailureStore(Protocol):
     def add(self, keys: list[str], at: datetime) -> None: ...
     def clear(self, key: str) -> None: ...
     def forget_before(self, before: datetime) -> None: ...
-
-
-class InMemoryFailureStore:
-    """Failed sign-ins in a dictionary, for unit tests and a single process."""
-
-    def __init__(self):
-        self.failures: dict[str, list[datetime]] = {}
-        self._lock = threading.Lock()
-
-    def failures_since(self, key: str, since: datetime) -> list[datetime]:
-        """Return the times of a key's failures after ``since``, oldest first."""
-        with self._lock:
-            return sorted(t for t in self.failures.get(key, []) if t > since)
-
-    def add(self, keys: list[str], at: datetime) -> None:
-        """Remember one failure under each key."""
-        with self._lock:
-            for key in keys:
-                self.failures.setdefault(key, []).append(at)
-
-    def clear(self, key: str) -> None:
-        """Forget a key's failures."""
-        with self._lock:
-            self.failures.pop(key, None)
-
-    def forget_before(self, before: datetime) -> None:
-        """Drop failures older than ``before``."""
-        with self._lock:
-            for key in list(self.failures):
-                kept = [t for t in self.failures[key] if t >= before]
-                if kept:
-                    self.failures[key] = kept
-                else:
-                    del self.failures[key]
 
 
 def account_key(email: str) -> str:

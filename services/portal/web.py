@@ -26,9 +26,9 @@ from werkzeug.exceptions import HTTPException
 from wtforms import ValidationError
 
 from services.portal.accounts import AccountError, Accounts, Organisation, TooManyAttempts, new_employer_org_id
+from services.portal.candidates import count_all
 from services.portal.forms import CURRENCY_OF, EmployerSignUpForm, SignInForm, VacancyForm
-from services.portal.matching_client import MatchingPort, count_all
-from services.portal.vacancies_client import ServiceUnavailable, VacanciesPort
+from services.portal.ports import MatchingPort, ServiceUnavailable, VacanciesPort
 from services.portal.vacancy_form import field_id, form_data, form_field_ids, resolve_skills, vacancy_body
 
 LANGUAGES = {"es": "Español", "pt": "Português", "en": "English"}

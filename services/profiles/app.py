@@ -5,16 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flask import Flask, Response
+from flask import Flask
 
 from services.profiles.adapters.sql import SqlUnitOfWork
 from services.profiles.adapters.taxonomy import TaxonomyCodeBook, TaxonomyNormalizer
 from services.profiles.api import SERVICE_KEY, blp
-from services.profiles.domain.rules import InvalidProfile
 from services.profiles.ports import Clock, CodeBook, SkillNormalizer
 from services.profiles.usecases import ProfileService
-from shared.http import PROBLEM, language, problem
-from shared.i18n import translate
 from shared.service import Container, ServiceDefinition, base_app
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -38,29 +35,10 @@ def build_service(container: Container, *, codes: CodeBook | None = None,
                           source=container.source)
 
 
-# The two pieces below are what shared.http lacks for profiles (to lift there): a refusal naming several
-# fields at once, and the Content-Language of a translated 422.
-
-def invalid_profile_problem(error: InvalidProfile) -> Response:
-    """Render every refused field of a profile as one 422 problem+json, in the reader's language."""
-    lang = language()
-    errors = [{"pointer": p.pointer, "reason": translate(p.message, lang, **p.params)} for p in error.problems]
-    return problem(error.status, translate(error.title, lang), translate(error.message, lang), errors=errors)
-
-
-def tell_language_of_refusals(response: Response) -> Response:
-    """Name the language a 422 problem is written in (Content-Language), as the profiles API always has."""
-    if response.status_code == 422 and response.mimetype == PROBLEM:
-        response.headers.setdefault("Content-Language", language())
-    return response
-
-
 def create_app(container: Container, *, profiles: ProfileService | None = None) -> Flask:
     """Create the profiles app from its adapters."""
     app, api = base_app(container)
     app.extensions[SERVICE_KEY] = profiles or container.extras.get(SERVICE_KEY) or build_service(container)
-    app.register_error_handler(InvalidProfile, invalid_profile_problem)
-    app.after_request(tell_language_of_refusals)
     api.register_blueprint(blp)
     return app
 

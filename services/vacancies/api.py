@@ -7,11 +7,11 @@ import json
 from flask import Response, current_app, g, render_template_string, request, url_for
 from flask_smorest import Blueprint
 
-from services.vacancies import feed, use_cases
+from services.vacancies import feed
 from services.vacancies.domain.gate import GateResult
 from services.vacancies.domain.jobposting import to_jobposting
-from services.vacancies.domain.messages import finding_message, language
-from services.vacancies.domain.model import DomainError, Vacancy, status_for
+from services.vacancies.domain.messages import finding_message
+from services.vacancies.domain.model import Vacancy, status_for
 from services.vacancies.schemas import (
     BulkOut,
     CheckOut,
@@ -28,31 +28,29 @@ from services.vacancies.schemas import (
     VacancyPage,
     VacancyPatch,
 )
+from services.vacancies.usecases import VacancyService
 from shared.auth import requires
-from shared.http import problem
+from shared.http import etag, if_match_version, language
 
+SERVICE_KEY = "vacancies.service"
 vacancies = Blueprint("vacancies", __name__, url_prefix="/api/v1/vacancies", description="Vacancies and the gate")
 employers = Blueprint("employers", __name__, url_prefix="/api/v1/employers", description="Employing organisations")
 public = Blueprint("jobs", __name__, url_prefix="/jobs", description="Public job pages (schema.org JobPosting)")
 SECURED = {"security": [{"bearerAuth": []}]}
 
 
-def deps() -> use_cases.Deps:
-    """Return the use cases' ports from the running app."""
-    return current_app.extensions["vacancies.deps"]
-
-
-def lang() -> str:
-    """Return es, pt or en from Accept-Language."""
-    return language(request.accept_languages.best_match(["es", "pt", "en"]))
+def service() -> VacancyService:
+    """Return the use cases of the running app."""
+    return current_app.extensions[SERVICE_KEY]
 
 
 def findings_out(findings) -> list[dict]:
     """Return findings as a person reads them, in the caller's language."""
+    lang = language()
     out = []
     for f in findings:
         item = {"code": f.code, "field": f.field, "severity": f.severity,
-                "message": finding_message(f.code, f.params, lang())}
+                "message": finding_message(f.code, f.params, lang)}
         if "evidence" in f.params:
             item["evidence"] = f.params["evidence"]
         out.append(item)
@@ -75,9 +73,9 @@ def vacancy_out(v: Vacancy, suggestions=()) -> dict:
     return body
 
 
-def etag(v: Vacancy) -> dict[str, str]:
+def etag_header(v: Vacancy) -> dict[str, str]:
     """Return the ETag header of a vacancy's version."""
-    return {"ETag": f'"{v.version}"'}
+    return {"ETag": etag(v.version)}
 
 
 @vacancies.post("")
@@ -87,8 +85,8 @@ def etag(v: Vacancy) -> dict[str, str]:
 @requires("employer", "ministry")
 def create(body):
     """Post a vacancy; the decent-work gate publishes it, publishes it with warnings, or holds it."""
-    outcome = use_cases.create(deps(), g.principal, body)
-    return vacancy_out(outcome.vacancy, outcome.suggestions), 201, etag(outcome.vacancy)
+    outcome = service().create(g.principal, body)
+    return vacancy_out(outcome.vacancy, outcome.suggestions), 201, etag_header(outcome.vacancy)
 
 
 @vacancies.get("")
@@ -98,11 +96,12 @@ def create(body):
 @requires()
 def list_(args):
     """List vacancies: an employer sees its own; others see published ones (admins see all)."""
-    page, cursor = use_cases.listing(deps(), g.principal, **args)
+    page = service().list(g.principal, **args)
     headers = {}
-    if cursor:
-        headers["Link"] = f'<{url_for("vacancies.list_", _external=True, **{**args, "cursor": cursor})}>; rel="next"'
-    return {"items": [vacancy_out(v) for v in page], "next_cursor": cursor}, 200, headers
+    if page.next_cursor:
+        next_url = url_for("vacancies.list_", _external=True, **{**args, "cursor": page.next_cursor})
+        headers["Link"] = f'<{next_url}>; rel="next"'
+    return {"items": [vacancy_out(v) for v in page.items], "next_cursor": page.next_cursor}, 200, headers
 
 
 @vacancies.post("/check")
@@ -112,8 +111,8 @@ def list_(args):
 @requires("employer", "ministry", "admin", "counsellor")
 def check(body):
     """Run the gate on a draft without storing it: findings and the pay set against the minimum wage."""
-    draft, suggestions, result = use_cases.prepare(deps(), body)
-    return check_out(result, suggestions)
+    checked = service().check(body)
+    return check_out(checked.result, checked.suggestions)
 
 
 def check_out(result: GateResult, suggestions) -> dict:
@@ -129,15 +128,8 @@ def check_out(result: GateResult, suggestions) -> dict:
 @vacancies.response(200, MinimumWageOut)
 def minimum_wage(country):
     """Return a country's minimum wage, weekly-hours limit and pay conversion in force today."""
-    rules = deps().gate.countries.get(country.upper())
-    today = deps().clock().date()
-    wage, hours = (rules.minimum_wage(today), rules.hours_limit(today)) if rules else (None, None)
-    if wage is None or hours is None:
-        return problem(404, "Not Found", f"No labour data for {country}.")
-    return {"country": rules.country, "name": rules.name, "monthly_minimum": wage.monthly, "currency": wage.currency,
-            "effective_date": wage.effective_date, "max_weekly_hours": hours.max_per_week,
-            "hours_effective_date": hours.effective_date, "source": wage.source, "hours_source": hours.source,
-            "conversion": rules.conversion.__dict__, "data_stale": rules.is_stale(today), "verified": rules.verified}
+    wage = service().minimum_wage(country)
+    return {**wage.__dict__, "conversion": wage.conversion.__dict__}
 
 
 @vacancies.get("/occupations")
@@ -145,16 +137,16 @@ def minimum_wage(country):
 @vacancies.response(200, OccupationsOut)
 def occupations(args):
     """Suggest ISCO-08 occupations for a job title as it is typed."""
-    return {"items": [s.__dict__ for s in deps().suggester.suggest(args["q"], args["lang"], args["limit"])]}
+    return {"items": [s.__dict__ for s in service().suggest_occupations(args["q"], args["lang"], args["limit"])]}
 
 
 @vacancies.get("/feed.jsonld")
 def jobposting_feed():
     """Return published vacancies as a JSON-LD list of schema.org JobPostings (public; ?cursor= pages on)."""
-    page, cursor = use_cases.listing(deps(), None, limit=100, cursor=request.args.get("cursor"), public=True)
-    doc = {"@context": "https://schema.org/", "@graph": [_jobposting(v) for v in page]}
-    if cursor:
-        doc["next"] = url_for("vacancies.jobposting_feed", cursor=cursor, _external=True)
+    page = service().list(None, limit=100, cursor=request.args.get("cursor"), public=True)
+    doc = {"@context": "https://schema.org/", "@graph": [_jobposting(v) for v in page.items]}
+    if page.next_cursor:
+        doc["next"] = url_for("vacancies.jobposting_feed", cursor=page.next_cursor, _external=True)
     return Response(json.dumps(doc, ensure_ascii=False, default=str), mimetype="application/ld+json")
 
 
@@ -165,10 +157,11 @@ def jobposting_feed():
 @requires("employer", "ministry")
 def bulk():
     """Submit many vacancies (JSON Lines, CSV or a JSON array of JobPostings); each row gets its own result."""
-    results = feed.run(deps(), g.principal, feed.parse(request.get_data(), request.content_type or ""))
+    results = service().bulk(g.principal, feed.rows(request.get_data(), request.content_type or ""))
     rows = [{**r.__dict__, "findings": findings_out(r.findings)} for r in results]
-    count = {k: sum(r.outcome == k for r in results) for k in ("created", "updated", "unchanged")}
-    return {"total": len(results), **count, "errors": sum(r.outcome == "error" for r in results), "rows": rows}
+    counts = feed.outcome_counts(results)
+    return {"total": len(results), "created": counts["created"], "updated": counts["updated"],
+            "unchanged": counts["unchanged"], "errors": counts["error"], "rows": rows}
 
 
 @vacancies.get("/<vacancy_id>")
@@ -177,8 +170,8 @@ def bulk():
 @requires()
 def read(vacancy_id):
     """Return one vacancy."""
-    v = use_cases.get(deps(), g.principal, vacancy_id)
-    return vacancy_out(v), 200, etag(v)
+    v = service().get(g.principal, vacancy_id)
+    return vacancy_out(v), 200, etag_header(v)
 
 
 @vacancies.patch("/<vacancy_id>")
@@ -188,15 +181,8 @@ def read(vacancy_id):
 @requires("employer", "ministry", "admin")
 def patch(changes, vacancy_id):
     """Change a vacancy (send If-Match with its ETag); the gate judges it again."""
-    raw = request.headers.get("If-Match")
-    if not raw:
-        return problem(428, "Precondition Required", "Send If-Match with the vacancy's ETag.")
-    try:
-        version = int(raw.strip().removeprefix("W/").strip('"'))
-    except ValueError:
-        return problem(412, "Precondition Failed", "The If-Match value is not an ETag of this vacancy.")
-    outcome = use_cases.update(deps(), g.principal, vacancy_id, changes, version)
-    return vacancy_out(outcome.vacancy, outcome.suggestions), 200, etag(outcome.vacancy)
+    outcome = service().update(g.principal, vacancy_id, changes, if_match_version())
+    return vacancy_out(outcome.vacancy, outcome.suggestions), 200, etag_header(outcome.vacancy)
 
 
 @vacancies.post("/<vacancy_id>/close")
@@ -206,8 +192,8 @@ def patch(changes, vacancy_id):
 @requires("employer", "ministry", "admin")
 def close(body, vacancy_id):
     """Close a vacancy because it was filled or withdrawn."""
-    v = use_cases.close(deps(), g.principal, vacancy_id, body["reason"])
-    return vacancy_out(v), 200, etag(v)
+    v = service().close(g.principal, vacancy_id, body["reason"])
+    return vacancy_out(v), 200, etag_header(v)
 
 
 @vacancies.post("/<vacancy_id>/review")
@@ -217,8 +203,8 @@ def close(body, vacancy_id):
 @requires("admin")
 def review(body, vacancy_id):
     """Release or reject a held vacancy (administrators); the decision is recorded with who and when."""
-    v = use_cases.review(deps(), g.principal, vacancy_id, body["decision"], body["note"])
-    return vacancy_out(v), 200, etag(v)
+    v = service().review(g.principal, vacancy_id, body["decision"], body["note"])
+    return vacancy_out(v), 200, etag_header(v)
 
 
 @employers.post("")
@@ -228,7 +214,7 @@ def review(body, vacancy_id):
 @requires("employer")
 def register(body):
     """Register the caller's own organisation as an employer."""
-    return use_cases.register_employer(deps(), g.principal, body).__dict__
+    return service().register_employer(g.principal, body).__dict__
 
 
 @employers.get("/<org_id>")
@@ -237,7 +223,7 @@ def register(body):
 @requires()
 def employer(org_id):
     """Return an employer."""
-    return use_cases.get_employer(deps(), g.principal, org_id).__dict__
+    return service().get_employer(g.principal, org_id).__dict__
 
 
 PAGE = """<!doctype html>
@@ -250,37 +236,19 @@ PAGE = """<!doctype html>
 <div>{{ d.description }}</div></main></body></html>"""
 
 
-def _employer_name(v: Vacancy) -> str:
-    with deps().uow() as uow:
-        e = uow.employers.get(v.employer_id)
-    return e.name if e else v.employer_id
-
-
-def _jobposting(v: Vacancy) -> dict:
-    return to_jobposting(v, _employer_name(v), url_for("jobs.page", vacancy_id=v.id, _external=True))
+def _jobposting(v: Vacancy, employer_name: str | None = None) -> dict:
+    name = employer_name if employer_name is not None else service().employer_name(v)
+    return to_jobposting(v, name, url_for("jobs.page", vacancy_id=v.id, _external=True))
 
 
 @public.get("/<vacancy_id>")
 def page(vacancy_id):
     """Return the public page of a published vacancy, with its schema.org JobPosting JSON-LD."""
-    v = use_cases.get_public(deps(), vacancy_id)
+    v = service().get_public(vacancy_id)
+    employer_name = service().employer_name(v)
     # '<' escaped so a description can never close the script element.
-    jsonld = json.dumps(_jobposting(v), ensure_ascii=False, default=str).replace("<", "\\u003c")
-    return render_template_string(PAGE, d=v.draft, employer=_employer_name(v), jsonld=jsonld)
+    jsonld = json.dumps(_jobposting(v, employer_name), ensure_ascii=False, default=str).replace("<", "\\u003c")
+    return render_template_string(PAGE, d=v.draft, employer=employer_name, jsonld=jsonld)
 
 
-STATUS = {"not_found": 404, "forbidden": 403, "conflict": 409, "invalid": 422, "precondition_failed": 412}
-
-
-def domain_error(exc: DomainError):
-    """Render a refused request as problem+json, with reasons in the caller's language."""
-    from services.vacancies.domain.messages import reason_message
-
-    errors = [{"pointer": e["pointer"], "reason": reason_message(e["reason"], lang())} for e in exc.errors] or None
-    status = STATUS.get(exc.code, 400)
-    titles = {404: "Not Found", 403: "Forbidden", 409: "Conflict", 422: "Unprocessable Entity",
-              412: "Precondition Failed"}
-    return problem(status, titles.get(status, "Bad Request"), exc.detail, errors=errors)
-
-
-__all__ = ["vacancies", "employers", "public", "domain_error"]
+__all__ = ["SERVICE_KEY", "employers", "public", "vacancies"]

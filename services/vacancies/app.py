@@ -1,4 +1,4 @@
-"""The vacancies service's HTTP app: employers, vacancies and the decent-work gate (its composition root)."""
+"""The vacancies service's composition root: its HTTP app wired to SQL, the outbox, the gate and the taxonomy."""
 
 from __future__ import annotations
 
@@ -7,40 +7,42 @@ from pathlib import Path
 
 from flask import Flask
 
-from services.vacancies import use_cases
 from services.vacancies.adapters.occupations import TaxonomySuggester
 from services.vacancies.adapters.sql import sql_uow_factory
+from services.vacancies.api import SERVICE_KEY, employers, public, vacancies
 from services.vacancies.domain.gate import DecentWorkGate
-from services.vacancies.domain.model import DomainError
+from services.vacancies.ports import Clock, OccupationSuggester
+from services.vacancies.usecases import TOPIC, VacancyService
 from shared.service import Container, ServiceDefinition, base_app
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-def build_deps(container: Container, *, gate=None, suggester=None, clock=None,
-               topic: str = use_cases.TOPIC) -> use_cases.Deps:
-    """Wire the use cases' ports to this container's database and outbox."""
-    return use_cases.Deps(uow=sql_uow_factory(container.sessions, container.outbox, topic),
-                          gate=gate or DecentWorkGate(),
-                          suggester=suggester or TaxonomySuggester(), clock=clock or (lambda: datetime.now(UTC)))
+def utcnow() -> datetime:
+    """Return the current time in UTC."""
+    return datetime.now(UTC)
 
 
-def create_app(container: Container, deps: use_cases.Deps | None = None) -> Flask:
+def build_service(container: Container, *, gate: DecentWorkGate | None = None,
+                  suggester: OccupationSuggester | None = None, clock: Clock = utcnow,
+                  topic: str = TOPIC) -> VacancyService:
+    """Return the vacancies use cases on the container's database and outbox."""
+    return VacancyService(sql_uow_factory(container.sessions, container.outbox, topic), gate or DecentWorkGate(),
+                          suggester or TaxonomySuggester(), clock)
+
+
+def create_app(container: Container, *, service: VacancyService | None = None) -> Flask:
     """Create the vacancies app from its adapters."""
-    from services.vacancies.api import domain_error, employers, public, vacancies
-    from services.vacancies.i18n import localise_422
-
     app, api = base_app(container)
-    app.extensions["vacancies.deps"] = deps or build_deps(container)
+    app.extensions[SERVICE_KEY] = service or build_service(container)
     api.register_blueprint(vacancies)
     api.register_blueprint(employers)
     api.register_blueprint(public)
-    app.register_error_handler(DomainError, domain_error)
-    app.register_error_handler(422, localise_422(api))
     return app
 
 
-def _demo(container) -> int:
+def _demo(container: Container) -> int:
+    """Load the demo data (imported late: the demo builds on this composition root)."""
     from services.vacancies.demo import load
 
     return load(container)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from services.vacancies import use_cases
-from services.vacancies.app import build_deps
+from services.vacancies.app import build_service
 from shared import demo
 from shared.auth import Principal
 
@@ -68,15 +65,15 @@ VACANCIES = [
 
 def load(container) -> int:
     """Create the demo employers and vacancies that are missing; return how many rows were created."""
-    deps = build_deps(container, clock=lambda: datetime.now(UTC))
+    service = build_service(container)
     created = 0
     for org, data in EMPLOYERS.items():
-        with deps.uow() as uow:
+        with service.uow() as uow:
             if uow.employers.get(org) is not None:
                 continue
-        use_cases.register_employer(deps, Principal(f"demo:{org}", "employer", org), data)
+        service.register_employer(Principal(f"demo:{org}", "employer", org), data)
         created += 1
     for org, data in VACANCIES:
-        outcome = use_cases.submit(deps, Principal(f"demo:{org}", "employer", org), dict(data))
+        outcome = service.submit(Principal(f"demo:{org}", "employer", org), dict(data))
         created += int(outcome.created)
     return created

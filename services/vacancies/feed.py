@@ -1,36 +1,33 @@
-"""Bulk feeds: JSON Lines, CSV or a JSON array (of our vacancies or schema.org JobPostings), row by row."""
+"""Bulk feeds: JSON Lines, CSV or a JSON array (of our vacancies or schema.org JobPostings), read row by row.
+
+Each row is read and loaded here; :meth:`VacancyService.bulk` submits the rows that could be read.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from marshmallow import ValidationError
 
-from services.vacancies import use_cases
 from services.vacancies.domain.jobposting import from_jobposting
-from services.vacancies.domain.model import DomainError
 from services.vacancies.schemas import VacancyIn
+from services.vacancies.usecases import FeedRow, RowResult, VacancyService
 from shared.http import flatten_errors
 
 CSV_LISTS = ("required_skills", "nice_skills")
+OUTCOMES = ("created", "updated", "unchanged", "error")
 
 
-@dataclass
-class RowResult:
-    """What happened to one row."""
+class RowError(Exception):
+    """A row that cannot be read as a vacancy: (pointer, reason) pairs."""
 
-    row: int
-    outcome: str  # created | updated | unchanged | error
-    external_id: str | None = None
-    id: str | None = None
-    status: str | None = None
-    errors: list[dict[str, str]] = field(default_factory=list)
-    findings: list = field(default_factory=list)
+    def __init__(self, errors: list[dict[str, str]]):
+        super().__init__(errors)
+        self.errors = errors
 
 
 def _csv_row(raw: dict[str, str]) -> dict[str, Any]:
@@ -80,53 +77,41 @@ def parse(body: bytes, content_type: str) -> Iterator[tuple[int, Any, str | None
 
 
 def to_submission(obj: Any) -> dict[str, Any]:
-    """Return the loaded vacancy fields of one row, or raise ValidationError / DomainError."""
+    """Return the loaded vacancy fields of one row, or raise ValidationError / RowError."""
     if not isinstance(obj, dict):
-        raise DomainError("invalid", "row is not an object", [{"pointer": "", "reason": "must be a JSON object"}])
+        raise RowError([{"pointer": "", "reason": "must be a JSON object"}])
     if obj.get("@type") == "JobPosting":
         obj, errors = from_jobposting(obj)
         if errors:
-            raise DomainError("invalid", "the JobPosting lacks fields", errors)
+            raise RowError(errors)
     return VacancyIn().load(obj)
 
 
-def run(deps: use_cases.Deps, principal, rows: Iterator[tuple[int, Any, str | None]],
-        progress: Callable[[RowResult], None] | None = None) -> list[RowResult]:
-    """Submit every row on its own; a bad row is reported and never stops the others."""
-    results = []
-    for number, obj, parse_error in rows:
+def rows(body: bytes, content_type: str) -> Iterator[FeedRow]:
+    """Yield every row of an upload, loaded, or with the reasons it could not be read."""
+    for number, obj, parse_error in parse(body, content_type):
         external_id = obj.get("external_id") if isinstance(obj, dict) else None
+        if parse_error:
+            yield FeedRow(number, external_id, errors=({"pointer": "", "reason": parse_error},))
+            continue
         try:
-            if parse_error:
-                raise DomainError("invalid", parse_error, [{"pointer": "", "reason": parse_error}])
             data = to_submission(obj)
-            external_id = data.get("external_id")
-            before = _find(deps, principal, external_id)
-            outcome = use_cases.submit(deps, principal, data)
-            kind = ("created" if outcome.created else
-                    "unchanged" if before is not None and before.version == outcome.vacancy.version else "updated")
-            result = RowResult(number, kind, external_id, outcome.vacancy.id, outcome.vacancy.status,
-                               findings=list(outcome.vacancy.findings))
         except ValidationError as exc:
-            result = RowResult(number, "error", external_id, errors=flatten_errors(exc.messages))
-        except DomainError as exc:
-            errors = exc.errors or [{"pointer": "", "reason": exc.detail}]
-            result = RowResult(number, "error", external_id, errors=errors)
-        results.append(result)
-        if progress:
-            progress(result)
-    return results
+            yield FeedRow(number, external_id, errors=tuple(flatten_errors(exc.messages)))
+        except RowError as exc:
+            yield FeedRow(number, external_id, errors=tuple(exc.errors))
+        else:
+            yield FeedRow(number, data.get("external_id"), data)
 
 
-def _find(deps, principal, external_id):
-    if not external_id:
-        return None
-    with deps.uow() as uow:
-        return uow.vacancies.find_external(principal.org, external_id)
+def outcome_counts(results: Iterable[RowResult]) -> dict[str, int]:
+    """Return how many rows were created, updated, unchanged or refused."""
+    results = list(results)
+    return {k: sum(r.outcome == k for r in results) for k in OUTCOMES}
 
 
-def import_file(deps: use_cases.Deps, principal, path: str, content_type: str | None = None) -> list[RowResult]:
-    """Import a feed file with a progress bar (the ``puente vacancies import`` command calls this)."""
+def import_file(service: VacancyService, principal, path: str, content_type: str | None = None) -> list[RowResult]:
+    """Import a feed file with a progress bar (the ``puente import vacancies`` command calls this)."""
     from pathlib import Path
 
     from rich.progress import Progress
@@ -134,16 +119,7 @@ def import_file(deps: use_cases.Deps, principal, path: str, content_type: str | 
     raw = Path(path).read_bytes()
     kind = content_type or ("text/csv" if path.endswith(".csv") else
                             "application/json" if path.endswith((".json", ".jsonld")) else "application/x-ndjson")
-    rows = list(parse(raw, kind))
+    feed = list(rows(raw, kind))
     with Progress() as bar:
-        task = bar.add_task("vacancies", total=len(rows))
-        return run(deps, principal, iter(rows), progress=lambda _r: bar.advance(task))
-
-
-def cli_import(container, path: str, org: str, role: str = "ministry") -> dict[str, int]:
-    """Import a feed file into a service container as ``org`` and return counts per outcome (for `puente`)."""
-    from services.vacancies.app import build_deps
-    from shared.auth import Principal
-
-    results = import_file(build_deps(container), Principal(f"cli:{org}", role, org), path)
-    return {k: sum(r.outcome == k for r in results) for k in ("created", "updated", "unchanged", "error")}
+        task = bar.add_task("vacancies", total=len(feed))
+        return service.bulk(principal, feed, progress=lambda _r: bar.advance(task))

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from services.vacancies.domain.model import Employer, Vacancy
-from shared.events import Event
+from shared.uow import UnitOfWork as SharedUnitOfWork
 
 Clock = Callable[[], datetime]
 
 
 @dataclass(frozen=True)
 class VacancyFilter:
-    """What a list request asks for; ``visible_statuses`` is decided by the caller's role."""
+    """What a list request asks for; ``statuses`` is narrowed by the caller's role."""
 
     employer: str | None = None
     statuses: tuple[str, ...] = ()
@@ -33,7 +32,8 @@ class VacancyRepository(Protocol):
 
     def find_external(self, submitter: str, external_id: str) -> Vacancy | None: ...
 
-    def list(self, flt: VacancyFilter, limit: int, after: tuple[str, str] | None) -> list[Vacancy]: ...
+    def list(self, flt: VacancyFilter, limit: int, after: tuple[str, str] | None) -> list[Vacancy]:
+        """Return up to ``limit`` vacancies newest first, after the (created_at ISO, id) position if given."""
 
 
 class EmployerRepository(Protocol):
@@ -42,16 +42,14 @@ class EmployerRepository(Protocol):
     def add(self, employer: Employer) -> None: ...
 
 
-class UnitOfWork(Protocol):
-    """One transaction: repositories plus the outbox; events are stored only if the change is."""
+class UnitOfWork(SharedUnitOfWork, Protocol):
+    """One transaction over the repositories; events it stages are stored only if the change is."""
 
     vacancies: VacancyRepository
     employers: EmployerRepository
 
-    def emit(self, event: Event) -> None: ...
 
-
-UnitOfWorkFactory = Callable[[], AbstractContextManager[UnitOfWork]]
+UnitOfWorkFactory = Callable[[], UnitOfWork]
 
 
 @dataclass(frozen=True)
@@ -64,8 +62,12 @@ class Suggestion:
 
 
 class OccupationSuggester(Protocol):
+    """Occupations for a job title, and which occupation and skill codes a vacancy may name."""
+
     def suggest(self, text: str, lang: str, limit: int = 5) -> list[Suggestion]: ...
 
-    def is_unit_group(self, code: str) -> bool: ...
+    def is_occupation(self, code: str) -> bool:
+        """Return whether ``code`` is a current (not retired) ISCO-08 unit group."""
 
-    def is_skill(self, code: str) -> bool: ...
+    def is_skill(self, code: str) -> bool:
+        """Return whether ``code`` is a current (not retired) skill."""

@@ -5,14 +5,15 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from services.vacancies.domain.model import CEFR, CONTRACT_TYPES, LANGUAGES, PERIODS, STATUSES
+from shared.i18n import N_
 
-COUNTRY = validate.Regexp(r"^[A-Z]{2}$", error="Must be an ISO 3166-1 alpha-2 code such as PE.")
-SKILL = fields.String(validate=validate.Regexp(r"^S\d{4}$", error="Must be a skill code such as S1001."))
+COUNTRY = validate.Regexp(r"^[A-Z]{2}$", error=N_("Must be an ISO 3166-1 alpha-2 code such as PE."))
+SKILL = fields.String(validate=validate.Regexp(r"^S\d{4}$", error=N_("Must be a skill code such as S1001.")))
 
 
 class PaySchema(Schema):
     amount = fields.Float(required=True, validate=validate.Range(min=0, max=1e12))
-    currency = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{3}$", error="Must be ISO 4217."))
+    currency = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{3}$", error=N_("Must be ISO 4217.")))
     period = fields.String(required=True, validate=validate.OneOf(PERIODS))
 
 
@@ -39,7 +40,7 @@ class VacancyIn(Schema):
     title = fields.String(required=True, validate=validate.Length(min=3, max=200))
     description = fields.String(required=True, validate=validate.Length(min=20, max=10000))
     language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
-    occupation = fields.String(allow_none=True, validate=validate.Regexp(r"^\d{4}$", error="Must be 4 digits."),
+    occupation = fields.String(allow_none=True, validate=validate.Regexp(r"^\d{4}$", error=N_("Must be 4 digits.")),
                                metadata={"description": "ISCO-08 unit group; suggested from the title when left out"})
     required_skills = fields.List(SKILL, load_default=list, validate=validate.Length(max=50))
     nice_skills = fields.List(SKILL, load_default=list, validate=validate.Length(max=50))

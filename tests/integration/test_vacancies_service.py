@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from services.registry import load_service
-from services.vacancies.app import build_deps, create_app
+from services.vacancies.app import build_service, create_app
 from shared.events import Event
 from shared.service import build_container, make_relay
 from shared.settings import load_settings
@@ -28,7 +28,7 @@ def service(kafka_bootstrap, postgres_database, unique_topic, tmp_path: Path):
     settings = dataclasses.replace(load_settings({}, bus="kafka", kafka_bootstrap=kafka_bootstrap),
                                    database_url=postgres_database("vac"), secret_key="integration-" + "k" * 32)
     container = build_container(load_service("vacancies"), settings, bus=bus, data_dir=tmp_path)
-    app = create_app(container, build_deps(container, topic=topic))
+    app = create_app(container, service=build_service(container, topic=topic))
     yield container, app.test_client(), topic
     container.engine.dispose()
 

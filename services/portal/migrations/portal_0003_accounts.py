@@ -2,7 +2,7 @@
 
 from alembic import op
 
-from services.portal.stores import organisations, portal_keys, portal_metadata, users, web_sessions
+from services.portal.adapters.sql import organisations, portal_keys, portal_metadata, users, web_sessions
 
 revision = "portal_0003"
 down_revision = "portal_0002"

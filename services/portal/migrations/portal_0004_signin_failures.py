@@ -2,7 +2,7 @@
 
 from alembic import op
 
-from services.portal.stores import portal_metadata, signin_failures
+from services.portal.adapters.sql import portal_metadata, signin_failures
 
 revision = "portal_0004"
 down_revision = "portal_0003"

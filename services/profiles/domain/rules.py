@@ -30,7 +30,7 @@ class InvalidProfile(Invalid):
     """Raised with every problem of a profile (422, one entry per refused field); nothing of it is stored."""
 
     def __init__(self, problems: list[Problem]):
-        super().__init__("invalid_profile", INVALID_FIELDS)
+        super().__init__("invalid_profile", INVALID_FIELDS, issues=problems)
         self.problems = problems
         self.args = ("; ".join(f"{p.pointer}: {p.code}" for p in problems),)
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import copy
-from contextlib import contextmanager
 
 from services.vacancies.domain.model import Employer, Vacancy
 from services.vacancies.ports import Suggestion, VacancyFilter
 from shared.events import Event, SchemaRegistry
+from shared.uow import InMemoryUnitOfWork
 
 
 def _matches(v: Vacancy, flt: VacancyFilter) -> bool:
@@ -41,7 +41,7 @@ class MemoryVacancies:
     def list(self, flt, limit, after):
         rows = sorted((v for v in self.rows.values() if _matches(v, flt)), key=sort_key, reverse=True)
         if after is not None:
-            rows = [v for v in rows if sort_key(v) < after]
+            rows = [v for v in rows if sort_key(v) < tuple(after)]
         return rows[:limit]
 
 
@@ -56,26 +56,31 @@ class MemoryEmployers:
         self.rows[employer.org_id] = employer
 
 
-class MemoryUnitOfWork:
-    """Repositories in dictionaries and an event list; a failed block leaves both as they were."""
+class MemoryUnitOfWork(InMemoryUnitOfWork):
+    """Repositories in dictionaries; a failed block leaves them as they were and publishes nothing.
+
+    The instance is its own factory (``uow()`` returns it), so a test hands it to the service and then reads
+    what was stored and ``published``. Staged events are checked against their contract when a registry is given.
+    """
 
     def __init__(self, registry: SchemaRegistry | None = None):
-        self.vacancies, self.employers, self.events = MemoryVacancies(), MemoryEmployers(), []
+        super().__init__()
+        self.vacancies, self.employers = MemoryVacancies(), MemoryEmployers()
         self.registry = registry
 
-    def emit(self, event: Event) -> None:
+    def __call__(self) -> MemoryUnitOfWork:
+        return self
+
+    def stage(self, event: Event) -> None:
         if self.registry is not None:
             self.registry.validate(event)
-        self.events.append(event)
+        super().stage(event)
 
-    @contextmanager
-    def __call__(self):
-        snapshot = (copy.copy(self.vacancies.rows), copy.copy(self.employers.rows), list(self.events))
-        try:
-            yield self
-        except BaseException:
-            self.vacancies.rows, self.employers.rows, self.events = snapshot[0], snapshot[1], snapshot[2]
-            raise
+    def begin(self) -> None:
+        self._snapshot = (copy.copy(self.vacancies.rows), copy.copy(self.employers.rows))
+
+    def rollback(self) -> None:
+        self.vacancies.rows, self.employers.rows = self._snapshot
 
 
 class MemorySuggester:
@@ -88,7 +93,7 @@ class MemorySuggester:
         low = text.lower()
         return [Suggestion(code, word, 1.0) for word, code in self.table.items() if word in low][:limit]
 
-    def is_unit_group(self, code):
+    def is_occupation(self, code):
         return code in self.table.values()
 
     def is_skill(self, code):

@@ -1,4 +1,4 @@
-"""Occupation suggestions from the taxonomy's labels and synonyms (a fuzzy string matcher)."""
+"""Occupation suggestions from the taxonomy's labels and synonyms (a fuzzy string matcher), and code checks."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ from functools import cached_property
 
 from rapidfuzz import fuzz, process
 
-from services.vacancies.domain.gate import fold
 from services.vacancies.ports import Suggestion
 from shared.taxonomy import load_taxonomy
+from shared.text import fold
 
 
 class TaxonomySuggester:
-    """Matches a job title against every ISCO-08 unit group's labels and synonyms, in any language."""
+    """Matches a job title against every current ISCO-08 unit group's labels and synonyms, in any language."""
 
     def __init__(self, taxonomy=None, min_score: float = 75.0):
         self._taxonomy, self.min_score = taxonomy, min_score
@@ -23,13 +23,12 @@ class TaxonomySuggester:
 
     @cached_property
     def _terms(self) -> tuple[list[str], list[str]]:
-        units = {c.code for c in self.taxonomy.unit_groups()}
-        pairs = [(fold(term), code) for term, code in self.taxonomy.terms() if code in units]
+        pairs = [(fold(term), code) for term, code in self.taxonomy.terms() if self.taxonomy.is_occupation(code)]
         return [t for t, _ in pairs], [c for _, c in pairs]
 
     def suggest(self, text: str, lang: str = "es", limit: int = 5) -> list[Suggestion]:
         """Return up to ``limit`` unit groups whose names best match ``text``, best first."""
-        query = fold(text).strip()
+        query = fold(text)
         if len(query) < 2:
             return []
         terms, codes = self._terms
@@ -41,11 +40,10 @@ class TaxonomySuggester:
         ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
         return [Suggestion(code, self.taxonomy.label(code, lang), round(score / 100, 3)) for code, score in ranked]
 
-    def is_unit_group(self, code: str) -> bool:
-        """Return whether code is an ISCO-08 unit group."""
-        concept = self.taxonomy.occupations.get(code)
-        return concept is not None and concept.level == 4
+    def is_occupation(self, code: str) -> bool:
+        """Return whether code is a current (not retired) ISCO-08 unit group."""
+        return self.taxonomy.is_occupation(code)
 
     def is_skill(self, code: str) -> bool:
-        """Return whether code is a known skill."""
-        return code in self.taxonomy.skills
+        """Return whether code is a current (not retired) skill."""
+        return self.taxonomy.is_skill(code)

@@ -1,15 +1,13 @@
-"""SQL storage of employers and vacancies; events go to the outbox in the same transaction."""
+"""SQL storage of employers and vacancies; staged events go to the outbox in the same transaction."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import (
     JSON,
     Boolean,
     Column,
-    DateTime,
     Float,
     Index,
     Integer,
@@ -25,10 +23,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.vacancies.domain.messages import STALE_VERSION
 from services.vacancies.domain.model import Draft, Employer, Finding, Review, Vacancy
 from services.vacancies.ports import VacancyFilter
-from shared.db import transaction
-from shared.events import Event
+from shared import db
+from shared.db import UtcDateTime
+from shared.errors import PreconditionFailed
 from shared.outbox import Outbox
 
 metadata = MetaData()
@@ -41,7 +41,7 @@ employers = Table(
     Column("country", String(2), nullable=False),
     Column("sector", String(120), nullable=False),
     Column("contact_email", String(254), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
 )
 
 vacancies = Table(
@@ -58,10 +58,10 @@ vacancies = Table(
     Column("findings", JSON, nullable=False),
     Column("monthly_equivalent", Float, nullable=False),
     Column("released", Boolean, nullable=False, default=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-    Column("published_at", DateTime(timezone=True), nullable=True),
-    Column("closed_at", DateTime(timezone=True), nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Column("published_at", UtcDateTime(), nullable=True),
+    Column("closed_at", UtcDateTime(), nullable=True),
     Column("close_reason", String(32), nullable=True),
     Index("ix_vacancies_list", "created_at", "id"),
     Index("ix_vacancies_employer", "employer_id", "status"),
@@ -75,13 +75,8 @@ reviews = Table(
     Column("decision", String(16), nullable=False),
     Column("note", Text, nullable=False),
     Column("reviewer", String(200), nullable=False),
-    Column("at", DateTime(timezone=True), nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
 )
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    # SQLite hands back naive datetimes even for timezone-aware columns.
-    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
 def _row(v: Vacancy) -> dict:
@@ -104,12 +99,12 @@ class SqlVacancies:
             q = select(reviews).where(reviews.c.vacancy_id.in_([r["id"] for r in rows])).order_by(reviews.c.id)
             for r in self.session.execute(q).mappings():
                 by_id.setdefault(r["vacancy_id"], []).append(
-                    Review(r["decision"], r["note"], r["reviewer"], _aware(r["at"])))
+                    Review(r["decision"], r["note"], r["reviewer"], r["at"]))
         return [Vacancy(id=r["id"], employer_id=r["employer_id"], submitter=r["submitter"],
                         draft=Draft.from_dict(r["draft"]), status=r["status"],
                         findings=tuple(Finding.from_dict(f) for f in r["findings"]), version=r["version"],
-                        created_at=_aware(r["created_at"]), updated_at=_aware(r["updated_at"]),
-                        published_at=_aware(r["published_at"]), closed_at=_aware(r["closed_at"]),
+                        created_at=r["created_at"], updated_at=r["updated_at"],
+                        published_at=r["published_at"], closed_at=r["closed_at"],
                         close_reason=r["close_reason"], monthly_equivalent=r["monthly_equivalent"],
                         released=r["released"], reviews=tuple(by_id.get(r["id"], ()))) for r in rows]
 
@@ -127,9 +122,7 @@ class SqlVacancies:
         result = self.session.execute(update(vacancies).where(
             and_(vacancies.c.id == vacancy.id, vacancies.c.version == vacancy.version - 1)).values(**row))
         if result.rowcount != 1:
-            from services.vacancies.domain.model import DomainError
-
-            raise DomainError("precondition_failed", "The vacancy changed since you read it; reload it.")
+            raise PreconditionFailed("stale_version", STALE_VERSION)
         stored = self.session.execute(select(reviews.c.id).where(reviews.c.vacancy_id == vacancy.id)).all()
         for review in vacancy.reviews[len(stored):]:
             self.session.execute(insert(reviews).values(vacancy_id=vacancy.id, decision=review.decision,
@@ -164,29 +157,22 @@ class SqlEmployers:
 
     def get(self, org_id):
         r = self.session.execute(select(employers).where(employers.c.org_id == org_id)).mappings().first()
-        return None if r is None else Employer(**{**r, "created_at": _aware(r["created_at"])})
+        return None if r is None else Employer(**r)
 
     def add(self, employer):
         self.session.execute(insert(employers).values(**employer.__dict__))
 
 
-class SqlUnitOfWork:
-    """A session in one transaction; events are staged in its outbox."""
+class SqlUnitOfWork(db.SqlUnitOfWork):
+    """A session in one transaction with the vacancies' repositories; staged events go to its outbox."""
 
-    def __init__(self, session: Session, outbox: Outbox, topic: str = "vacancies"):
-        self.session, self.outbox, self.topic = session, outbox, topic
+    vacancies: SqlVacancies
+    employers: SqlEmployers
+
+    def bind(self, session: Session) -> None:
         self.vacancies, self.employers = SqlVacancies(session), SqlEmployers(session)
-
-    def emit(self, event: Event) -> None:
-        self.outbox.add(self.session, self.topic, event)
 
 
 def sql_uow_factory(sessions: sessionmaker[Session], outbox: Outbox, topic: str = "vacancies"):
     """Return the unit-of-work factory the use cases take."""
-
-    @contextmanager
-    def factory():
-        with transaction(sessions) as session:
-            yield SqlUnitOfWork(session, outbox, topic)
-
-    return factory
+    return lambda: SqlUnitOfWork(sessions, outbox, topic)

@@ -22,6 +22,8 @@ class MinimumWage:
     kind: str
     source: dict[str, str]
     note: str | None = None
+    status: str | None = None  # e.g. "contested": in force, but its legality is before a court
+    status_note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,8 @@ def _parse(doc: dict[str, Any]) -> CountryRules:
     return CountryRules(
         country=doc["country"], name=doc["name"], currency=doc["currency"],
         minimum_wages=tuple(MinimumWage(float(w["monthly"]), w["currency"], date.fromisoformat(w["effective_date"]),
-                                        w["kind"], dict(w["source"]), w.get("note")) for w in doc["minimum_wages"]),
+                                        w["kind"], dict(w["source"]), w.get("note"), w.get("status"),
+                                        w.get("status_note")) for w in doc["minimum_wages"]),
         working_hours=tuple(HoursLimit(float(h["max_per_week"]), float(h["max_per_day"]),
                                        date.fromisoformat(h["effective_date"]), dict(h["source"]))
                             for h in doc["working_hours"]),

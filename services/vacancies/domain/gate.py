@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -13,6 +12,7 @@ from typing import Any
 
 from services.vacancies.domain.countries import CountryRules, load_countries
 from services.vacancies.domain.model import HOLD, WARNING, Draft, Finding, Pay
+from shared.text import fold
 
 TEXT_RULES_FILE = Path(__file__).resolve().parents[1] / "data" / "text_rules.json"
 _SENTENCE = re.compile(r"[.!?;\n]+")
@@ -52,10 +52,13 @@ class GateResult:
         return any(f.severity == HOLD for f in self.findings)
 
 
-def fold(text: str) -> str:
-    """Return lower-case text without accents, so one pattern covers 'cédula' and 'cedula'."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+def sentences(text: str) -> list[str]:
+    """Return the sentences of ``text`` folded (no case, no accents, single spaces) for the phrase rules.
+
+    A line break ends a sentence, so the text is split before folding joins its lines; each piece is split
+    again after folding because some marks only become ``.``, ``!``, ``?`` or ``;`` then ("…" is "...").
+    """
+    return [sentence for piece in _SENTENCE.split(text) for sentence in _SENTENCE.split(fold(piece))]
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,7 @@ class TextRule:
 
     def find(self, text: str) -> str | None:
         """Return the first phrase of ``text`` that breaks this rule, or None."""
-        for sentence in _SENTENCE.split(fold(text)):
+        for sentence in sentences(text):
             if any(e.search(sentence) for e in self.exceptions):
                 continue
             for pattern in self.patterns:
@@ -186,5 +189,5 @@ def summary(findings: tuple[Finding, ...]) -> list[dict[str, str]]:
     return [{"code": f.code, "field": f.field} for f in findings]
 
 
-__all__ = ["DecentWorkGate", "GateResult", "PayCheck", "TextRule", "check_pay", "fold", "load_text_rules",
-           "monthly_equivalent", "summary", "WARNING", "HOLD"]
+__all__ = ["DecentWorkGate", "GateResult", "PayCheck", "TextRule", "check_pay", "load_text_rules",
+           "monthly_equivalent", "sentences", "summary", "WARNING", "HOLD"]

@@ -7,6 +7,9 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
+from services.vacancies.domain.messages import ALREADY_CLOSED, CANNOT_CHANGE, ONLY_HELD_REVIEWED, UNKNOWN_DECISION
+from shared.errors import Conflict, Invalid
+
 PERIODS = ("hour", "day", "week", "month", "year")
 CONTRACT_TYPES = ("permanent", "fixed_term", "temporary", "seasonal", "apprenticeship", "other")
 LANGUAGES = ("es", "pt", "en", "fr", "ht", "qu", "ay", "gn", "wayuu", "other")
@@ -17,14 +20,6 @@ PUBLISHED, WITH_WARNINGS, HELD, CLOSED, REJECTED = (
 STATUSES = (PUBLISHED, WITH_WARNINGS, HELD, CLOSED, REJECTED)
 OPEN = (PUBLISHED, WITH_WARNINGS)
 HOLD, WARNING = "hold", "warning"
-
-
-class DomainError(Exception):
-    """A request the domain refuses; ``code`` says why (not_found, forbidden, conflict, invalid)."""
-
-    def __init__(self, code: str, detail: str, errors: list[dict[str, str]] | None = None):
-        super().__init__(detail)
-        self.code, self.detail, self.errors = code, detail, errors or []
 
 
 @dataclass(frozen=True)
@@ -189,7 +184,7 @@ def status_for(findings: tuple[Finding, ...] | list[Finding]) -> str:
 def judged(vacancy: Vacancy, draft: Draft, findings: list[Finding], monthly: float, now: datetime) -> Vacancy:
     """Return the vacancy after an edit and a fresh gate run (a release does not survive an edit)."""
     if vacancy.status in (CLOSED, REJECTED):
-        raise DomainError("conflict", f"a {vacancy.status} vacancy cannot be changed")
+        raise Conflict("vacancy_final", CANNOT_CHANGE, state=vacancy.status)
     status = status_for(findings)
     return replace(vacancy, draft=draft, findings=tuple(findings), status=status, version=vacancy.version + 1,
                    updated_at=now, released=False, monthly_equivalent=monthly,
@@ -199,7 +194,7 @@ def judged(vacancy: Vacancy, draft: Draft, findings: list[Finding], monthly: flo
 def reviewed(vacancy: Vacancy, decision: str, note: str, reviewer: str, now: datetime) -> Vacancy:
     """Return the vacancy after an administrator released or rejected it."""
     if vacancy.status != HELD:
-        raise DomainError("conflict", f"only a held vacancy can be reviewed; this one is {vacancy.status}")
+        raise Conflict("not_held", ONLY_HELD_REVIEWED, state=vacancy.status)
     review = Review(decision, note, reviewer, now)
     if decision == "release":
         return replace(vacancy, status=PUBLISHED, released=True, version=vacancy.version + 1, updated_at=now,
@@ -207,13 +202,13 @@ def reviewed(vacancy: Vacancy, decision: str, note: str, reviewer: str, now: dat
     if decision == "reject":
         return replace(vacancy, status=REJECTED, version=vacancy.version + 1, updated_at=now, closed_at=now,
                        close_reason="rejected", reviews=(*vacancy.reviews, review))
-    raise DomainError("invalid", f"unknown decision {decision!r}")
+    raise Invalid("unknown_decision", UNKNOWN_DECISION, decision=repr(decision))
 
 
 def closed(vacancy: Vacancy, reason: str, now: datetime) -> Vacancy:
     """Return the vacancy closed for ``reason`` (filled, withdrawn or expired)."""
     if vacancy.status in (CLOSED, REJECTED):
-        raise DomainError("conflict", f"the vacancy is already {vacancy.status}")
+        raise Conflict("already_closed", ALREADY_CLOSED, state=vacancy.status)
     return replace(vacancy, status=CLOSED, closed_at=now, close_reason=reason, version=vacancy.version + 1,
                    updated_at=now)
 

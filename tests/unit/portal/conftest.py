@@ -6,9 +6,8 @@ import re
 
 import pytest
 
+from services.portal.adapters.memory import FakeMatching, FakeVacancies
 from services.portal.app import SERVICE
-from services.portal.matching_client import FakeMatching
-from services.portal.vacancies_client import FakeVacancies
 from shared.bus import InMemoryBus
 from shared.service import build_container
 from shared.settings import load_settings

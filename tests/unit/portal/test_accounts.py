@@ -5,7 +5,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from services.portal.accounts import AccountError, Accounts, InMemoryAccountStore, Organisation, session_hash
+from services.portal.accounts import AccountError, Accounts, Organisation, new_employer_org_id, session_hash
+from services.portal.adapters.memory import InMemoryAccountStore
 
 
 class Clock:
@@ -82,3 +83,10 @@ def test_ensure_user_creates_an_account_once(accounts):
     again = accounts.ensure_user("c@centre.example", "demo password", "counsellor", Organisation("c1", "C", "centre"))
     assert not again
     assert accounts.store.org("c1").kind == "centre"
+
+
+def test_an_employer_org_id_is_an_ascii_slug_of_its_name_with_a_random_tail():
+    org_id = new_employer_org_id("  Panadería Ñandú & Cía. ")
+    prefix = "employer-panaderia-nandu-cia-"
+    assert org_id.startswith(prefix) and len(org_id) == len(prefix) + 6
+    assert new_employer_org_id("***").startswith("employer-org-")

@@ -3,17 +3,11 @@
 import jwt
 import pytest
 
-from services.portal.matching_client import (
-    COUNTED,
-    NOT_RANKED,
-    UNAVAILABLE,
-    FakeMatching,
-    MatchCount,
-    MatchingClient,
-    count_all,
-    count_candidates,
-)
-from services.portal.vacancies_client import Reply, ServiceUnavailable, WsgiTransport
+from services.portal.adapters.http import WsgiTransport
+from services.portal.adapters.matching import MatchingClient
+from services.portal.adapters.memory import FakeMatching
+from services.portal.candidates import COUNTED, NOT_RANKED, UNAVAILABLE, MatchCount, count_all, count_candidates
+from services.portal.ports import Reply, ServiceUnavailable
 
 VACANCY = "0b6f3c8e-54a1-4d52-9d0e-6f2b1c3a4d5e"
 OTHER = "7d1e2f3a-4b5c-4d6e-8f90-a1b2c3d4e5f6"

@@ -5,7 +5,7 @@ from datetime import timedelta
 from html.parser import HTMLParser
 
 from services.portal.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
-from services.portal.vacancies_client import Reply
+from services.portal.ports import Reply
 from tests.unit.portal.conftest import EMPLOYER, VACANCY, csrf, submit
 
 

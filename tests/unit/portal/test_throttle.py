@@ -5,9 +5,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from services.portal.accounts import AccountError, Accounts, InMemoryAccountStore, Organisation, TooManyAttempts
-from services.portal.stores import SqlFailureStore
-from services.portal.throttle import InMemoryFailureStore, Limit, SignInThrottle, account_key
+from services.portal.accounts import AccountError, Accounts, Organisation, TooManyAttempts
+from services.portal.adapters.memory import InMemoryAccountStore, InMemoryFailureStore
+from services.portal.adapters.sql import SqlFailureStore
+from services.portal.throttle import Limit, SignInThrottle, account_key
 
 START = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 

@@ -1,9 +1,12 @@
 """The vacancies API as the portal's form uses it, on SQLite and the in-process bus."""
 
+import re
+
 import pytest
 from werkzeug.test import Client
 
 from services.embedded import build_embedded
+from shared.i18n import translate
 from shared.settings import load_settings
 
 DRAFT = {"title": "Albañil para obra en Bogotá", "description": "Levante de muros y pañetes; contrato indefinido "
@@ -40,3 +43,43 @@ def test_the_minimum_wage_of_a_country_is_public(embedded):
     response = Client(embedded.wsgi).get("/api/v1/vacancies/minimum-wages/PE")
     assert response.status_code == 200
     assert response.json["currency"] == "PEN" and response.json["max_weekly_hours"] == 48
+
+
+def test_unknown_codes_are_refused_field_by_field_in_the_callers_language(embedded, employer):
+    body = {**DRAFT, "occupation": "9999", "required_skills": ["S9999"]}
+    refused = Client(embedded.wsgi).post("/api/v1/vacancies", json=body, headers=employer)
+    assert refused.status_code == 422 and refused.mimetype == "application/problem+json"
+    assert refused.json["title"] == translate("Unprocessable Entity", "es")
+    assert refused.json["detail"] == translate("One or more fields are invalid; see errors.", "es")
+    assert refused.json["errors"] == [{"pointer": "/occupation", "reason": "No es un grupo primario de la CIUO-08."},
+                                      {"pointer": "/required_skills/0", "reason": "Código de habilidad desconocido."}]
+
+
+def test_a_change_needs_if_match_and_a_stale_one_is_told_the_current_etag(embedded, employer):
+    client = Client(embedded.wsgi)
+    body = {**DRAFT, "pay": {"amount": 2_500_000, "currency": "COP", "period": "month"}}
+    created = client.post("/api/v1/vacancies", json=body, headers=employer)
+    assert created.status_code == 201 and created.headers["ETag"] == '"1"'
+    url = f"/api/v1/vacancies/{created.json['id']}"
+    assert client.patch(url, json={"openings": 3}, headers=employer).status_code == 428
+    assert client.patch(url, json={"openings": 3}, headers={**employer, "If-Match": "soon"}).status_code == 412
+    stale = client.patch(url, json={"openings": 3}, headers={**employer, "If-Match": '"9"'})
+    assert stale.status_code == 412 and stale.headers["ETag"] == '"1"'
+    changed = client.patch(url, json={"openings": 3}, headers={**employer, "If-Match": '"1"'})
+    assert changed.status_code == 200 and changed.headers["ETag"] == '"2"' and changed.json["openings"] == 3
+
+
+def test_findings_read_in_the_callers_language_with_its_number_format(embedded, employer):
+    client = Client(embedded.wsgi)
+    spanish = client.post("/api/v1/vacancies/check", json=DRAFT, headers=employer).json["findings"]
+    [pay] = [f["message"] for f in spanish if f["field"] == "/pay/amount"]
+    grouped = r"\d{1,3}(\.\d{3})+"  # Spanish groups thousands with a full stop
+    assert re.search(rf"^El pago equivale a 1\.000\.000 COP al mes, por debajo del mínimo legal de {grouped} COP", pay)
+    french = client.post("/api/v1/vacancies/check?lang=fr", json=DRAFT, headers=employer).json["findings"]
+    assert [f["message"] for f in french if f["field"] == "/pay/amount"][0].startswith(
+        "La rémunération équivaut à 1\u202f000\u202f000 COP")  # French groups with a narrow no-break space
+
+
+def test_a_cursor_that_was_not_given_out_is_refused_naming_the_parameter(embedded, employer):
+    refused = Client(embedded.wsgi).get("/api/v1/vacancies?cursor=not-a-cursor", headers=employer)
+    assert refused.status_code == 422 and refused.json["errors"][0]["pointer"] == "/cursor"

@@ -1,13 +1,14 @@
 """The decent-work gate: every rule, every conversion, in Spanish, Portuguese and English."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from services.vacancies.domain.countries import load_countries
-from services.vacancies.domain.gate import DecentWorkGate, check_pay
+from services.vacancies.domain.gate import DecentWorkGate, check_pay, load_text_rules
 from services.vacancies.domain.messages import FINDINGS, finding_message
 from services.vacancies.domain.model import Draft, Pay
+from shared.i18n import translate
 
 ON = date(2025, 8, 1)
 GATE = DecentWorkGate()
@@ -45,7 +46,7 @@ def test_every_country_file_has_a_dated_sourced_minimum_and_hours_limit(country)
 
 def test_the_minimum_in_force_on_the_date_is_chosen():
     cl = load_countries()["CL"]
-    assert cl.minimum_wage(date(2025, 4, 30)).monthly == 510500
+    assert cl.minimum_wage(date(2025, 4, 30)).monthly == 510636  # Ley 21.578 IPC readjustment of 2025-01-01
     assert cl.minimum_wage(date(2025, 5, 1)).monthly == 529000
     assert cl.hours_limit(date(2026, 4, 25)).max_per_week == 44
     assert cl.hours_limit(date(2026, 4, 26)).max_per_week == 42
@@ -86,17 +87,20 @@ def test_week_and_year_amounts_are_converted():
 def test_pay_check_reports_ratio_currency_and_effective_date():
     check = check_pay(draft(pay=Pay(2260, "PEN", "month")), load_countries()["PE"], ON)
     assert (check.ratio, check.currency, check.effective_date) == (2.0, "PEN", date(2025, 1, 1))
-    assert check.stale is False and check_pay(draft(), load_countries()["PE"], date(2026, 11, 1)).stale
+    past_review = load_countries()["PE"].review_after + timedelta(days=1)
+    assert check.stale is False and check_pay(draft(), load_countries()["PE"], past_review).stale
 
 
 def test_pay_in_a_currency_without_a_minimum_is_held():
     assert codes(draft(pay=Pay(900, "USD", "month"))) == {"pay_currency_not_comparable": "hold"}
 
 
-def test_venezuelan_pay_in_dollars_is_compared_with_the_dollar_income_floor():
+def test_venezuelan_pay_in_dollars_has_no_legal_floor_and_is_held_for_review():
+    # The USD 160 "ingreso mínimo integral" is a bonus for public workers, not a floor for private employers.
     ve = dict(country="VE", hours_per_week=40)
-    assert codes(draft(pay=Pay(150, "USD", "month"), **ve)) == {"pay_below_minimum": "hold"}
-    assert codes(draft(pay=Pay(200, "USD", "month"), **ve)) == {}
+    assert codes(draft(pay=Pay(150, "USD", "month"), **ve)) == {"pay_currency_not_comparable": "hold"}
+    assert codes(draft(pay=Pay(200, "USD", "month"), **ve)) == {"pay_currency_not_comparable": "hold"}
+    assert codes(draft(pay=Pay(200, "VES", "month"), **ve)) == {}
 
 
 def test_hours_over_the_legal_weekly_maximum_are_held():
@@ -107,7 +111,7 @@ def test_hours_over_the_legal_weekly_maximum_are_held():
 
 
 def test_the_law_on_the_start_date_applies_when_it_is_later():
-    co = dict(country="CO", pay=Pay(1_600_000, "COP", "month"), hours_per_week=44)
+    co = dict(country="CO", pay=Pay(1_800_000, "COP", "month"), hours_per_week=44)  # 2026 minimum: 1,750,905
     assert codes(draft(**co), date(2026, 6, 1)) == {}
     assert codes(draft(start_date=date(2026, 8, 1), **co), date(2026, 6, 1)) == {"hours_over_maximum": "hold"}
 
@@ -178,8 +182,6 @@ def test_each_text_rule_catches_its_phrase(code, lang, text):
 
 
 def test_every_text_rule_is_tested_in_spanish_portuguese_and_english():
-    from services.vacancies.domain.gate import load_text_rules
-
     tested = {(code, lang) for code, lang, _ in TEXT_CASES}
     for rule in load_text_rules():
         assert {(rule.code, lang) for lang in ("es", "pt", "en")} <= tested, rule.code
@@ -208,11 +210,45 @@ def test_a_finding_in_the_title_points_at_the_title():
     assert [(f.code, f.field) for f in found] == [("discrimination_sex", "/title")]
 
 
-def test_every_finding_has_a_message_in_three_languages_with_its_numbers():
-    for code, texts in FINDINGS.items():
-        assert set(texts) == {"es", "pt", "en"}, code
-    result = GATE.check(draft(pay=Pay(1000, "PEN", "month")), ON)
-    f = result.findings[0]
-    assert "1,130.00 PEN" in finding_message(f.code, f.params, "es")
-    assert "abaixo do mínimo" in finding_message(f.code, f.params, "pt")
-    assert "below the legal minimum" in finding_message(f.code, f.params, "en")
+def test_a_line_break_ends_a_sentence_so_a_phrase_never_spans_two_lines():
+    assert codes(draft(description=f"{CLEAN['es']}\nSolo personal\nperuano para la obra.")) == {}
+    assert codes(draft(description=f"{CLEAN['es']}\nSolo personal peruano.")) == {"discrimination_nationality": "hold"}
+
+
+def test_an_exception_on_one_line_does_not_cancel_a_phrase_on_the_next():
+    text = f"{CLEAN['es']}\nRecibimos nacionales y extranjeros\nSolo personal peruano en planta"
+    assert codes(draft(description=text)) == {"discrimination_nationality": "hold"}
+
+
+def test_marks_that_fold_into_a_full_stop_still_end_a_sentence():
+    # "…" folds to "..." (NFKD): the exception before it must not cancel the phrase after it.
+    text = f"{CLEAN['es']} Recibimos nacionales y extranjeros… Solo personal peruano en planta"
+    assert codes(draft(description=text)) == {"discrimination_nationality": "hold"}
+
+
+def test_evidence_is_quoted_folded_with_single_spaces():
+    [finding] = GATE.check(draft(description=f"{CLEAN['es']} Abstenerse   EXTRANJEROS\t por favor."), ON).findings
+    assert finding.params == {"evidence": "abstenerse extranjeros"}
+
+
+def test_every_finding_the_gate_can_make_has_a_message_translated_into_every_language():
+    made = {r.code for r in load_text_rules()} | {"pay_below_minimum", "pay_currency_not_comparable",
+                                                   "hours_over_maximum", "country_not_covered"}
+    assert made <= set(FINDINGS)
+    for code, message in FINDINGS.items():
+        for lang in ("es", "pt", "fr"):
+            assert translate(message, lang) != message, (code, lang)
+
+
+def test_a_finding_reads_in_the_employers_language_with_numbers_in_its_format():
+    f = GATE.check(draft(pay=Pay(1000, "PEN", "month")), ON).findings[0]
+    assert "1.000 PEN al mes, por debajo del mínimo legal de 1.130 PEN" in finding_message(f.code, f.params, "es")
+    assert "abaixo do mínimo legal de 1.130 PEN" in finding_message(f.code, f.params, "pt")
+    assert "1,000 PEN a month, below the legal minimum of 1,130 PEN" in finding_message(f.code, f.params, "en")
+    assert "(in force since 2025-01-01)" in finding_message(f.code, f.params, "en")
+
+
+def test_a_finding_stored_without_a_value_still_says_what_is_wrong():
+    assert finding_message("hours_over_maximum", {"hours": 60}, "es") == (
+        "60 horas semanales superan el máximo legal de … horas.")
+    assert finding_message("no_such_code", {}, "es") == "no_such_code"

@@ -1,14 +1,15 @@
-"""The portal's account store in its own database (SQLite or PostgreSQL)."""
+"""The portal's stores in its own database (SQLite or PostgreSQL): accounts, sessions and failed sign-ins."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, delete, insert, select
+from sqlalchemy import Column, ForeignKey, Index, Integer, MetaData, String, Table, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.portal.accounts import AccountError, Organisation, User, WebSession
+from shared.db import UtcDateTime
 
 portal_metadata = MetaData()
 organisations = Table(
@@ -16,7 +17,7 @@ organisations = Table(
     Column("id", String(64), primary_key=True),
     Column("name", String(200), nullable=False),
     Column("kind", String(20), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
 )
 users = Table(
     "users", portal_metadata,
@@ -25,13 +26,13 @@ users = Table(
     Column("password_hash", String(255), nullable=False),
     Column("role", String(20), nullable=False),
     Column("org", String(64), ForeignKey("organisations.id"), nullable=False, index=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
 )
 web_sessions = Table(
     "web_sessions", portal_metadata,
     Column("id_hash", String(64), primary_key=True),
     Column("user_id", String(40), ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
-    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
 )
 portal_keys = Table(  # the key that signs the portal's cookies when no PUENTE_SECRET_KEY is set
     "portal_keys", portal_metadata,
@@ -43,15 +44,10 @@ signin_failures = Table(  # failed sign-ins, by account (hashed email) and by ne
     "signin_failures", portal_metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("key", String(80), nullable=False),
-    Column("failed_at", DateTime(timezone=True), nullable=False),
+    Column("failed_at", UtcDateTime(), nullable=False),
     Index("ix_signin_failures_key_failed_at", "key", "failed_at"),
     Index("ix_signin_failures_failed_at", "failed_at"),
 )
-
-
-def _aware(value: datetime) -> datetime:
-    # SQLite hands back naive datetimes; they were written in UTC.
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 class SqlAccountStore:
@@ -119,7 +115,7 @@ class SqlAccountStore:
         """Return a session by the hash of its secret."""
         with self.sessions() as s:
             row = s.execute(select(web_sessions).where(web_sessions.c.id_hash == id_hash)).mappings().first()
-        return WebSession(row["id_hash"], row["user_id"], _aware(row["expires_at"])) if row else None
+        return WebSession(row["id_hash"], row["user_id"], row["expires_at"]) if row else None
 
     def drop_session(self, id_hash: str) -> None:
         """Forget a session."""
@@ -152,7 +148,7 @@ class SqlFailureStore:
             rows = s.execute(select(signin_failures.c.failed_at)
                              .where(signin_failures.c.key == key, signin_failures.c.failed_at > since)
                              .order_by(signin_failures.c.failed_at)).scalars()
-            return [_aware(t) for t in rows]
+            return list(rows)
 
     def add(self, keys: list[str], at: datetime) -> None:
         """Remember one failure under each key."""

@@ -1,6 +1,7 @@
-"""The port through which the portal talks to the vacancies service, its HTTP and in-process adapters, and a fake.
+"""In-memory fakes of the portal's ports: the account and sign-in failure stores, the vacancies and matching services.
 
-Every call carries the signed-in person's bearer token and language; the service decides what they may do.
+The service fakes follow the same contract as the real APIs, for unit tests and for the pages before a service
+exists; they trust a token's claims without checking its signature (the real services verify it).
 """
 
 from __future__ import annotations
@@ -9,142 +10,109 @@ import copy
 import threading
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any, Protocol
+from datetime import date, datetime
 
-import requests
-from werkzeug.test import Client
+import jwt
 
-BASE = "/api/v1"
-
-
-class ServiceUnavailable(Exception):
-    """Raised when a service (vacancies, matching) cannot be reached or answers with a server error."""
+from services.portal.accounts import AccountError, Organisation, User, WebSession
+from services.portal.ports import PAGE_SIZE, Reply, ServiceUnavailable
+from shared.http import etag as etag_of
+from shared.pagination import decode_cursor, encode_cursor
 
 
-@dataclass(frozen=True)
-class Reply:
-    """What the service answered: status, JSON body and the ETag, if any."""
+# -- the portal's own stores ------------------------------------------------------------------------------
+class InMemoryAccountStore:
+    """Accounts in dictionaries, for unit tests."""
 
-    status: int
-    body: Any
-    etag: str | None = None
+    def __init__(self):
+        self.orgs: dict[str, Organisation] = {}
+        self.users: dict[str, User] = {}
+        self.sessions: dict[str, WebSession] = {}
+        self._lock = threading.Lock()
 
-    @property
-    def ok(self) -> bool:
-        """Return whether the call succeeded (2xx)."""
-        return 200 <= self.status < 300
+    def add_org_and_user(self, org: Organisation, user: User) -> None:
+        """Store an organisation and its first user together."""
+        with self._lock:
+            if org.id in self.orgs or self._by_email(user.email):
+                raise AccountError("email_taken" if self._by_email(user.email) else "org_taken", "contact_email")
+            self.orgs[org.id] = org
+            self.users[user.id] = user
 
-    @property
-    def errors(self) -> list[dict[str, str]]:
-        """Return the problem document's ``[{pointer, reason}]``, if any."""
-        return list((self.body or {}).get("errors") or []) if isinstance(self.body, dict) else []
+    def add_org(self, org: Organisation) -> None:
+        """Store an organisation."""
+        with self._lock:
+            self.orgs.setdefault(org.id, org)
 
+    def add_user(self, user: User) -> None:
+        """Store a user."""
+        with self._lock:
+            if self._by_email(user.email):
+                raise AccountError("email_taken", "email")
+            self.users[user.id] = user
 
-class VacanciesPort(Protocol):
-    """The vacancies service's API as the portal uses it."""
+    def org(self, org_id: str) -> Organisation | None:
+        """Return an organisation by id."""
+        return self.orgs.get(org_id)
 
-    def register_employer(self, token: str, lang: str, body: dict) -> Reply: ...
-    def list_vacancies(self, token: str, lang: str, employer: str, cursor: str | None = None,
-                       limit: int = 50) -> Reply: ...
-    def get_vacancy(self, token: str, lang: str, vacancy_id: str) -> Reply: ...
-    def create_vacancy(self, token: str, lang: str, body: dict) -> Reply: ...
-    def update_vacancy(self, token: str, lang: str, vacancy_id: str, etag: str, body: dict) -> Reply: ...
-    def close_vacancy(self, token: str, lang: str, vacancy_id: str) -> Reply: ...
-    def check_vacancy(self, token: str, lang: str, body: dict) -> Reply: ...
-    def suggest_occupations(self, token: str, lang: str, title: str) -> Reply: ...
+    def _by_email(self, email: str) -> User | None:
+        return next((u for u in self.users.values() if u.email == email), None)
 
+    def user_by_email(self, email: str) -> User | None:
+        """Return the user with this (normalised) email."""
+        return self._by_email(email)
 
-class _Transport(Protocol):
-    def __call__(self, method: str, path: str, headers: dict[str, str], params: dict | None,
-                 body: dict | None) -> Reply: ...
+    def user(self, user_id: str) -> User | None:
+        """Return a user by id."""
+        return self.users.get(user_id)
 
+    def add_session(self, session: WebSession) -> None:
+        """Store a session."""
+        self.sessions[session.id_hash] = session
 
-class VacanciesClient:
-    """The port over a transport: HTTP to another process, or the app itself in the embedded mode."""
+    def session(self, id_hash: str) -> WebSession | None:
+        """Return a session by the hash of its secret."""
+        return self.sessions.get(id_hash)
 
-    def __init__(self, transport: _Transport):
-        self.transport = transport
-
-    def _call(self, method, path, token, lang, *, params=None, body=None, headers=None) -> Reply:
-        sent = {"Authorization": f"Bearer {token}", "Accept-Language": lang, "Accept": "application/json",
-                **(headers or {})}
-        reply = self.transport(method, BASE + path, sent, params, body)
-        if reply.status >= 500:
-            raise ServiceUnavailable(f"vacancies answered {reply.status}")
-        return reply
-
-    def register_employer(self, token, lang, body):
-        """Register the caller's organisation as an employer."""
-        return self._call("POST", "/employers", token, lang, body=body)
-
-    def list_vacancies(self, token, lang, employer, cursor=None, limit=50):
-        """List an employer's vacancies, newest first, one page at a time."""
-        params = {"employer": employer, "limit": limit, **({"cursor": cursor} if cursor else {})}
-        return self._call("GET", "/vacancies", token, lang, params=params)
-
-    def get_vacancy(self, token, lang, vacancy_id):
-        """Read one vacancy with its ETag."""
-        return self._call("GET", f"/vacancies/{vacancy_id}", token, lang)
-
-    def create_vacancy(self, token, lang, body):
-        """Post a vacancy; the service runs the decent-work gate."""
-        return self._call("POST", "/vacancies", token, lang, body=body)
-
-    def update_vacancy(self, token, lang, vacancy_id, etag, body):
-        """Change a vacancy the caller read at ``etag``; the gate runs again."""
-        return self._call("PATCH", f"/vacancies/{vacancy_id}", token, lang, body=body, headers={"If-Match": etag})
-
-    def close_vacancy(self, token, lang, vacancy_id):
-        """Close a vacancy."""
-        return self._call("POST", f"/vacancies/{vacancy_id}/close", token, lang, body={"reason": "withdrawn"})
-
-    def check_vacancy(self, token, lang, body):
-        """Run the gate on a draft without storing it."""
-        return self._call("POST", "/vacancies/check", token, lang, body=body)
-
-    def suggest_occupations(self, token, lang, title):
-        """Suggest ISCO-08 occupations for a job title."""
-        return self._call("GET", "/vacancies/occupations", token, lang, params={"q": title, "lang": lang})
+    def drop_session(self, id_hash: str) -> None:
+        """Forget a session."""
+        self.sessions.pop(id_hash, None)
 
 
-def _json(content: bytes):
-    import json
+class InMemoryFailureStore:
+    """Failed sign-ins in a dictionary, for unit tests and a single process."""
 
-    try:
-        return json.loads(content) if content else None
-    except ValueError:
-        return None
+    def __init__(self):
+        self.failures: dict[str, list[datetime]] = {}
+        self._lock = threading.Lock()
 
+    def failures_since(self, key: str, since: datetime) -> list[datetime]:
+        """Return the times of a key's failures after ``since``, oldest first."""
+        with self._lock:
+            return sorted(t for t in self.failures.get(key, []) if t > since)
 
-class HttpTransport:
-    """Calls a service over HTTP (distributed mode)."""
+    def add(self, keys: list[str], at: datetime) -> None:
+        """Remember one failure under each key."""
+        with self._lock:
+            for key in keys:
+                self.failures.setdefault(key, []).append(at)
 
-    def __init__(self, base_url: str, timeout_s: float = 10.0):
-        self.base_url, self.timeout_s = base_url.rstrip("/"), timeout_s
-        self.http = requests.Session()
+    def clear(self, key: str) -> None:
+        """Forget a key's failures."""
+        with self._lock:
+            self.failures.pop(key, None)
 
-    def __call__(self, method, path, headers, params, body) -> Reply:
-        try:
-            response = self.http.request(method, self.base_url + path, headers=headers, params=params, json=body,
-                                         timeout=self.timeout_s)
-        except requests.RequestException as exc:
-            raise ServiceUnavailable(str(exc)) from None
-        return Reply(response.status_code, _json(response.content), response.headers.get("ETag"))
-
-
-class WsgiTransport:
-    """Calls a service's app living in the same process (embedded mode): one port serves everything."""
-
-    def __init__(self, app):
-        self.client = Client(app)
-
-    def __call__(self, method, path, headers, params, body) -> Reply:
-        response = self.client.open(path, method=method, headers=headers, query_string=params, json=body)
-        return Reply(response.status_code, _json(response.get_data()), response.headers.get("ETag"))
+    def forget_before(self, before: datetime) -> None:
+        """Drop failures older than ``before``."""
+        with self._lock:
+            for key in list(self.failures):
+                kept = [t for t in self.failures[key] if t >= before]
+                if kept:
+                    self.failures[key] = kept
+                else:
+                    del self.failures[key]
 
 
-# -- the fake ----------------------------------------------------------------------------------------------
+# -- the vacancies service ---------------------------------------------------------------------------------
 # A small stand-in that follows the same contract, for unit tests and for the pages before the service exists.
 FAKE_MINIMUM_MONTHLY = {"CO": (1423500, "COP"), "PE": (1130, "PEN"), "BR": (1518, "BRL"), "CL": (529000, "CLP")}
 ALLOWED_CONTRACTS = ("permanent", "fixed_term", "temporary", "seasonal", "apprenticeship", "other")
@@ -174,9 +142,6 @@ class FakeVacancies:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def _org(self, token: str) -> str:
-        # The fake trusts the token's claims without checking the signature: the real service verifies it.
-        import jwt
-
         return jwt.decode(token, options={"verify_signature": False})["org"]
 
     def _guard(self, name: str, token: str) -> None:
@@ -238,7 +203,7 @@ class FakeVacancies:
         vacancy = self.vacancies.get(vacancy_id)
         if vacancy is None or vacancy["employer_id"] != self._org(token):
             return Reply(404, {"status": 404, "title": "Not Found"})
-        return Reply(200, self._localised(vacancy, lang), f'"{vacancy["version"]}"')
+        return Reply(200, self._localised(vacancy, lang), etag_of(vacancy["version"]))
 
     def _localised(self, vacancy: dict, lang: str) -> dict:
         out = copy.deepcopy(vacancy)
@@ -262,7 +227,7 @@ class FakeVacancies:
             return Reply(422, {"status": 422, "errors": errors})
         with self._lock:
             vacancy = self._store(str(uuid.uuid4()), self._org(token), body, lang, 1)
-        return Reply(201, copy.deepcopy(vacancy), f'"{vacancy["version"]}"')
+        return Reply(201, copy.deepcopy(vacancy), etag_of(vacancy["version"]))
 
     def update_vacancy(self, token, lang, vacancy_id, etag, body):
         """Change a vacancy read at ``etag``."""
@@ -270,7 +235,7 @@ class FakeVacancies:
         current = self.vacancies.get(vacancy_id)
         if current is None or current["employer_id"] != self._org(token):
             return Reply(404, {"status": 404, "title": "Not Found"})
-        if etag != f'"{current["version"]}"':
+        if etag != etag_of(current["version"]):
             return Reply(412, {"status": 412, "title": "Precondition Failed"})
         merged = {k: v for k, v in current.items() if k not in ("id", "status", "findings", "version")}
         merged.update(body)
@@ -279,7 +244,7 @@ class FakeVacancies:
             return Reply(422, {"status": 422, "errors": errors})
         with self._lock:
             vacancy = self._store(vacancy_id, current["employer_id"], merged, lang, current["version"] + 1)
-        return Reply(200, copy.deepcopy(vacancy), f'"{vacancy["version"]}"')
+        return Reply(200, copy.deepcopy(vacancy), etag_of(vacancy["version"]))
 
     def close_vacancy(self, token, lang, vacancy_id):
         """Close a vacancy."""
@@ -288,7 +253,7 @@ class FakeVacancies:
         if current is None or current["employer_id"] != self._org(token):
             return Reply(404, {"status": 404, "title": "Not Found"})
         current.update(status="closed", version=current["version"] + 1)
-        return Reply(200, copy.deepcopy(current), f'"{current["version"]}"')
+        return Reply(200, copy.deepcopy(current), etag_of(current["version"]))
 
     def check_vacancy(self, token, lang, body):
         """Run the fake gate on a draft."""
@@ -303,3 +268,48 @@ class FakeVacancies:
         found = [{"code": code, "label": label, "score": 0.9} for key, (code, label) in FAKE_OCCUPATIONS.items()
                  if key in words]
         return Reply(200, {"items": found})
+
+
+# -- the matching service ----------------------------------------------------------------------------------
+@dataclass
+class FakeMatching:
+    """Ranked candidates per vacancy in memory, following the API's rules for an employer's token."""
+
+    ranked: dict[str, list[dict]] = field(default_factory=dict)
+    owners: dict[str, str] = field(default_factory=dict)
+    unavailable: bool = False
+    calls: list[tuple[str, str, str | None]] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def rank(self, vacancy_id: str, employer: str, eligible: int, ineligible: int = 0) -> None:
+        """Make matching know an open vacancy of ``employer`` with this many eligible and ineligible people."""
+        with self._lock:
+            self.owners[vacancy_id] = employer
+            self.ranked[vacancy_id] = (
+                [{"profile_id": f"p-{n}", "score": 0.9, "eligible": True, "blockers": [], "explanation": {}}
+                 for n in range(eligible)]
+                + [{"profile_id": f"q-{n}", "score": 0.4, "eligible": False,
+                    "blockers": [{"code": "language", "message": "", "next_step": ""}], "explanation": {}}
+                   for n in range(ineligible)])
+
+    @staticmethod
+    def _claims(token: str) -> dict:
+        return jwt.decode(token, options={"verify_signature": False})
+
+    def candidates(self, token, lang, vacancy_id, limit=PAGE_SIZE, cursor=None):
+        """Return one page of a vacancy's candidates (only eligible ones for its employer)."""
+        self.calls.append(("candidates", vacancy_id, cursor))
+        if self.unavailable:
+            raise ServiceUnavailable("the fake is switched off")
+        if not 1 <= limit <= PAGE_SIZE:
+            return Reply(400, {"status": 400, "errors": [{"pointer": "/limit", "reason": "out of range"}]})
+        if vacancy_id not in self.ranked:
+            return Reply(404, {"status": 404, "title": "Not Found", "detail": "no open vacancy with this id"})
+        claims = self._claims(token)
+        if claims.get("role") == "employer" and claims.get("org") != self.owners[vacancy_id]:
+            return Reply(403, {"status": 403, "title": "Forbidden"})
+        items = [i for i in self.ranked[vacancy_id] if i["eligible"] or claims.get("role") != "employer"]
+        start = decode_cursor(cursor, 1)[0] if cursor else 0
+        end = start + limit
+        next_cursor = encode_cursor(end) if end < len(items) else None
+        return Reply(200, {"items": items[start:end], "next_cursor": next_cursor, "model_version": "fake"})

@@ -1,0 +1,46 @@
+"""How the portal's clients reach another service: over HTTP, or its app in this same process."""
+
+from __future__ import annotations
+
+import json
+
+import requests
+from werkzeug.test import Client
+
+from services.portal.ports import Reply, ServiceUnavailable
+
+BASE = "/api/v1"
+
+
+def _json(content: bytes):
+    try:
+        return json.loads(content) if content else None
+    except ValueError:
+        return None
+
+
+class HttpTransport:
+    """Calls a service over HTTP (distributed mode)."""
+
+    def __init__(self, base_url: str, timeout_s: float = 10.0):
+        self.base_url, self.timeout_s = base_url.rstrip("/"), timeout_s
+        self.http = requests.Session()
+
+    def __call__(self, method, path, headers, params, body) -> Reply:
+        try:
+            response = self.http.request(method, self.base_url + path, headers=headers, params=params, json=body,
+                                         timeout=self.timeout_s)
+        except requests.RequestException as exc:
+            raise ServiceUnavailable(str(exc)) from None
+        return Reply(response.status_code, _json(response.content), response.headers.get("ETag"))
+
+
+class WsgiTransport:
+    """Calls a service's app living in the same process (embedded mode): one port serves everything."""
+
+    def __init__(self, app):
+        self.client = Client(app)
+
+    def __call__(self, method, path, headers, params, body) -> Reply:
+        response = self.client.open(path, method=method, headers=headers, query_string=params, json=body)
+        return Reply(response.status_code, _json(response.get_data()), response.headers.get("ETag"))

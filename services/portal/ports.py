@@ -1,0 +1,62 @@
+"""What the portal needs from the vacancies and matching services; adapters/ has their clients and fakes.
+
+Every call carries the signed-in person's bearer token and language; the service decides what they may do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+PAGE_SIZE = 100  # the matching API's largest page
+
+
+class ServiceUnavailable(Exception):
+    """Raised when a service (vacancies, matching) cannot be reached or answers with a server error."""
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the service answered: status, JSON body and the ETag, if any."""
+
+    status: int
+    body: Any
+    etag: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Return whether the call succeeded (2xx)."""
+        return 200 <= self.status < 300
+
+    @property
+    def errors(self) -> list[dict[str, str]]:
+        """Return the problem document's ``[{pointer, reason}]``, if any."""
+        return list((self.body or {}).get("errors") or []) if isinstance(self.body, dict) else []
+
+
+class Transport(Protocol):
+    """Carries one call to a service: over HTTP, or to its app in this process."""
+
+    def __call__(self, method: str, path: str, headers: dict[str, str], params: dict | None,
+                 body: dict | None) -> Reply: ...
+
+
+class VacanciesPort(Protocol):
+    """The vacancies service's API as the portal uses it."""
+
+    def register_employer(self, token: str, lang: str, body: dict) -> Reply: ...
+    def list_vacancies(self, token: str, lang: str, employer: str, cursor: str | None = None,
+                       limit: int = 50) -> Reply: ...
+    def get_vacancy(self, token: str, lang: str, vacancy_id: str) -> Reply: ...
+    def create_vacancy(self, token: str, lang: str, body: dict) -> Reply: ...
+    def update_vacancy(self, token: str, lang: str, vacancy_id: str, etag: str, body: dict) -> Reply: ...
+    def close_vacancy(self, token: str, lang: str, vacancy_id: str) -> Reply: ...
+    def check_vacancy(self, token: str, lang: str, body: dict) -> Reply: ...
+    def suggest_occupations(self, token: str, lang: str, title: str) -> Reply: ...
+
+
+class MatchingPort(Protocol):
+    """The matching service's API as the portal uses it."""
+
+    def candidates(self, token: str, lang: str, vacancy_id: str, limit: int = PAGE_SIZE,
+                   cursor: str | None = None) -> Reply: ...
