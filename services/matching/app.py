@@ -67,7 +67,7 @@ def build_service(container: Container, *, encoder: Encoder | None = None,
         return Normalizer(taxonomy, encoder if mode == "embedding" else None,
                           label_cache_dir=settings.matching_label_cache)
 
-    bridge = ConceptBridge(taxonomy, embedder, normalizer=normalizer)
+    bridge = ConceptBridge(taxonomy, embedder, normalizer_factory=normalizer)
     # "exact" scans every vector (right up to ~100 k vacancies); "approximate" is a faiss inverted file for
     # larger catalogues; the options go to the index, e.g. {"probes": 128}.
     kind, options = settings.matching_index, dict(settings.matching_index_options)

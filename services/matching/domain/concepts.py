@@ -4,7 +4,7 @@ through codes; and the documents embedded for profiles and vacancies."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -23,8 +23,9 @@ class ConceptBridge:
 
     With a normaliser (``shared.taxonomy.normalize.Normalizer``: synonyms in every language plus embedding
     similarity to each concept's labels) it asks that; without one it falls back to taxonomy terms found
-    verbatim and the nearest occupation descriptions by embedding. The normaliser may be given as a
-    zero-argument factory: building it encodes every taxonomy term, which only a consumer needs.
+    verbatim and the nearest occupation descriptions by embedding. The normaliser may instead be given as
+    ``normalizer_factory``, called on first use: building it encodes every taxonomy term, which only a
+    consumer needs.
     """
 
     # A vacancy's title names the trade; its description mostly adds noise, so it counts for less.
@@ -34,9 +35,10 @@ class ConceptBridge:
     # One sentence's reading of a trade counts for less than the whole text's.
     sentence_weight = 0.7
 
-    def __init__(self, taxonomy: Any, encoder: Encoder | None = None, *, top: int = 5, normalizer: Any = None):
+    def __init__(self, taxonomy: Any, encoder: Encoder | None = None, *, top: int = 5, normalizer: Any = None,
+                 normalizer_factory: Callable[[], Any] | None = None):
         self.taxonomy, self.encoder, self.top = taxonomy, encoder, top
-        self._normalizer = normalizer
+        self._normalizer, self._normalizer_factory = normalizer, normalizer_factory
         self._terms: dict[str, set[str]] = {}
         for term, code in taxonomy.terms():
             folded = " ".join(_WORD.findall(fold(term)))
@@ -49,8 +51,8 @@ class ConceptBridge:
     @property
     def normalizer(self) -> Any:
         """Return the normaliser, building it on first use when a factory was given."""
-        if self._normalizer is not None and not hasattr(self._normalizer, "normalize"):
-            self._normalizer = self._normalizer()
+        if self._normalizer is None and self._normalizer_factory is not None:
+            self._normalizer, self._normalizer_factory = self._normalizer_factory(), None
         return self._normalizer
 
     def _card(self, code: str) -> str:

@@ -106,7 +106,7 @@ class FakeNormalizer:
 
 def test_the_bridge_asks_the_normaliser_in_the_texts_language_and_keeps_only_close_embedding_skills():
     normalizer = FakeNormalizer({"Mwen se enfimyè": [("2221", 0.9), ("3221", 0.6)]})
-    bridge = ConceptBridge(load_taxonomy(), normalizer=lambda: normalizer)
+    bridge = ConceptBridge(load_taxonomy(), normalizer_factory=lambda: normalizer)
     assert bridge.occupations(["Mwen se enfimyè"], ["ht"]) == [{"2221": 0.9, "3221": 0.6}]
     assert normalizer.asked == [("Mwen se enfimyè", "ht")]
     assert bridge.skills("anything", "ht") == frozenset({"S1001"})
