@@ -70,3 +70,21 @@ def test_importing_a_service_package_or_its_domain_loads_no_web_or_database_libr
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'sqlalchemy', 'kafka', 'torch')))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+CORE = ("__init__.py", "app.py", "domain", "adapters", "usecases.py", "ports.py", "api.py", "schemas.py",
+        "events.py", "migrations")
+
+
+@pytest.mark.parametrize("service", BACKEND)
+def test_every_backend_service_has_the_one_core_of_files_and_folders(service):
+    folder = ROOT / "services" / service
+    assert [name for name in CORE if not (folder / name).exists()] == []
+    assert (folder / "adapters" / "memory.py").exists() and (folder / "adapters" / "sql.py").exists()
+
+
+@pytest.mark.parametrize("service", BACKEND + ("portal",))
+def test_init_files_hold_a_docstring_and_no_code(service):
+    for init in (ROOT / "services" / service).rglob("__init__.py"):
+        body = ast.parse(init.read_text()).body
+        assert all(isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) for node in body), init
