@@ -117,9 +117,12 @@ class SqlUnitOfWork:
     def bind(self, session: Session) -> None:
         """Attach the service's repositories to the session (override)."""
 
-    def stage(self, event: Event) -> None:
-        """Write ``event`` to the outbox in this transaction (validated against its schema there)."""
-        self.outbox.add(self.session, self.topic, event)
+    def stage(self, event: Event, topic: str | None = None) -> None:
+        """Write ``event`` to the outbox in this transaction (validated against its schema there).
+
+        It goes to the unit of work's topic unless ``topic`` names another (a service that owns two topics).
+        """
+        self.outbox.add(self.session, topic or self.topic, event)
 
     def stage_tombstone(self, key: str) -> None:
         """Write a tombstone for ``key`` to the outbox in this transaction."""

@@ -14,8 +14,9 @@ from shared.events import Event
 class UnitOfWork(Protocol):
     """One transaction: opened by ``with``, committed on success, rolled back on error."""
 
-    def stage(self, event: Event) -> None:
-        """Stage ``event`` for publication when (and only if) the transaction commits."""
+    def stage(self, event: Event, topic: str | None = None) -> None:
+        """Stage ``event`` for publication when (and only if) the transaction commits, on ``topic`` if given
+        (else the service's own topic)."""
 
     def stage_tombstone(self, key: str) -> None:
         """Stage a tombstone for ``key`` on this service's compacted topic (erasure)."""
@@ -30,14 +31,17 @@ class InMemoryUnitOfWork:
 
     def __init__(self) -> None:
         self.published: list[Event] = []
+        self.topics: dict[str, str | None] = {}  # event id -> the topic it was staged for (None: the default)
         self.tombstones: list[str] = []
         self.commits = 0
         self._staged: list[Event] = []
         self._staged_tombstones: list[str] = []
+        self._staged_topics: dict[str, str | None] = {}
 
-    def stage(self, event: Event) -> None:
-        """Stage ``event`` until commit."""
+    def stage(self, event: Event, topic: str | None = None) -> None:
+        """Stage ``event`` (for ``topic``, if given) until commit."""
         self._staged.append(event)
+        self._staged_topics[event.id] = topic
 
     def stage_tombstone(self, key: str) -> None:
         """Stage a tombstone for ``key`` until commit."""
@@ -49,6 +53,7 @@ class InMemoryUnitOfWork:
     def commit(self) -> None:
         """Keep the changes (override to keep the fake's state) and release what was staged."""
         self.published += self._staged
+        self.topics.update(self._staged_topics)
         self.tombstones += self._staged_tombstones
         self.commits += 1
 
@@ -56,7 +61,7 @@ class InMemoryUnitOfWork:
         """Drop the changes (override to restore the fake's state) and what was staged."""
 
     def __enter__(self):
-        self._staged, self._staged_tombstones = [], []
+        self._staged, self._staged_tombstones, self._staged_topics = [], [], {}
         self.begin()
         return self
 
@@ -65,4 +70,4 @@ class InMemoryUnitOfWork:
             self.commit()
         else:
             self.rollback()
-        self._staged, self._staged_tombstones = [], []
+        self._staged, self._staged_tombstones, self._staged_topics = [], [], {}

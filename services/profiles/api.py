@@ -11,33 +11,69 @@ from flask_smorest import Blueprint
 from services.profiles.domain.duplicates import DuplicateMatch
 from services.profiles.domain.messages import DUPLICATE_WARNINGS
 from services.profiles.domain.model import Actor, Profile, ProfileDetails, from_plain
-from services.profiles.ports import ListFilters
+from services.profiles.ports import ListFilters, PlacementFilters
 from services.profiles.schemas import (
+    IntroducedOut,
+    IntroducedPage,
+    IntroductionArgs,
+    IntroductionIn,
     ListArgs,
     MergeIn,
+    PageArgs,
+    PlacementArgs,
+    PlacementIn,
+    PlacementOut,
+    PlacementPage,
     ProfileCreated,
     ProfileIn,
     ProfileOut,
     ProfilePage,
+    RequestIn,
+    RequestOut,
+    RequestPage,
+    StageIn,
     SuggestIn,
     Suggestions,
 )
-from services.profiles.usecases import ProfileService
+from services.profiles.usecases import (
+    COUNSELLOR,
+    IntroducedPerson,
+    PlacementService,
+    PlacementView,
+    ProfileService,
+    RequestView,
+)
 from shared.auth import requires
-from shared.errors import PreconditionFailed
+from shared.errors import Conflict, PreconditionFailed
 from shared.http import etag, if_match_version, language
 from shared.i18n import translate
+from shared.pagination import Page
 
 blp = Blueprint("profiles", __name__, url_prefix="/api/v1/profiles",
                 description="Migrants' skill profiles, kept by their orientation centre")
+placements_blp = Blueprint("placements", __name__, url_prefix="/api/v1/placements",
+                           description="The pipeline: a person put forward for a vacancy, step by step")
+introductions_blp = Blueprint("introductions", __name__, url_prefix="/api/v1/introductions",
+                              description="People introduced to an employer, each with their consent")
+requests_blp = Blueprint("introduction-requests", __name__, url_prefix="/api/v1/introduction-requests",
+                         description="Employers asking a centre to introduce a candidate")
+BLUEPRINTS = (blp, placements_blp, introductions_blp, requests_blp)
 SECURITY = [{"bearerAuth": []}]
 SERVICE_KEY = "puente.profiles"
+PLACEMENTS_KEY = "puente.placements"
 NO_VERSION = -1  # what an If-Match naming no version holds: it matches none
+IF_MATCH_DOC = [{"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"},
+                 "description": "The ETag you read"}]
 
 
 def service() -> ProfileService:
     """Return the profiles use cases of the running app."""
     return current_app.extensions[SERVICE_KEY]
+
+
+def placements() -> PlacementService:
+    """Return the pipeline use cases of the running app."""
+    return current_app.extensions[PLACEMENTS_KEY]
 
 
 def actor() -> Actor:
@@ -74,6 +110,14 @@ def warning_view(match: DuplicateMatch, lang: str) -> dict:
 def etag_header(profile: Profile) -> dict[str, str]:
     """Return the ETag header of a profile's version."""
     return {"ETag": etag(profile.version)}
+
+
+def link_header(page: Page) -> dict[str, str]:
+    """Return the Link header to the next page (none on the last)."""
+    if not page.next_cursor:
+        return {}
+    query = {**{k: v for k, v in request.args.items() if k != "cursor"}, "cursor": page.next_cursor}
+    return {"Link": f'<{request.path}?{urlencode(query)}>; rel="next"'}
 
 
 def expected_version() -> int:
@@ -117,19 +161,16 @@ def list_profiles(args):
     limit, cursor = args.pop("limit"), args.pop("cursor", None)
     page = service().list(actor(), ListFilters(**args), limit, cursor)
     items = []
-    for p in page.items:
-        d = p.details
+    for listed in page.items:
+        p, d = listed.profile, listed.profile.details
         occupations = [j.occupation for j in d.experience if j.occupation] + d.desired_occupations
         items.append({"id": p.id, "given_names": d.identity.given_names, "family_names": d.identity.family_names,
                       "country": d.location.country, "city": d.location.city,
                       "occupations": list(dict.fromkeys(occupations)), "skills": d.skills,
                       "availability": d.availability, "matching": p.consents_to("matching"),
-                      "version": p.version, "updated_at": p.updated_at})
-    headers = {}
-    if page.next_cursor:
-        query = {**{k: v for k, v in request.args.items() if k != "cursor"}, "cursor": page.next_cursor}
-        headers["Link"] = f'<{request.path}?{urlencode(query)}>; rel="next"'
-    return {"items": items, "next_cursor": page.next_cursor}, 200, headers
+                      "version": p.version, "updated_at": p.updated_at,
+                      "last_contact_at": listed.last_contact_at, "latest_stage": listed.latest_stage})
+    return {"items": items, "next_cursor": page.next_cursor}, 200, link_header(page)
 
 
 @blp.post("/suggestions")
@@ -157,8 +198,7 @@ def get_profile(profile_id):
 @blp.put("/<profile_id>")
 @blp.arguments(ProfileIn)
 @blp.response(200, ProfileOut)
-@blp.doc(security=SECURITY, parameters=[{"in": "header", "name": "If-Match", "required": True,
-                                         "schema": {"type": "string"}, "description": "The ETag you read"}])
+@blp.doc(security=SECURITY, parameters=IF_MATCH_DOC)
 @requires("counsellor")
 def update_profile(body, profile_id):
     """Replace a profile's details and consents (If-Match required); publishes or withdraws as consent says."""
@@ -186,3 +226,157 @@ def merge_profiles(body, profile_id):
     """Fold a duplicate of the same centre into this profile and erase the duplicate."""
     profile = service().merge(actor(), profile_id, body["other_id"])
     return profile_view(profile, False), 200, etag_header(profile)
+
+
+# --- placements --------------------------------------------------------------------------------------------
+
+def placement_view(view: PlacementView) -> dict:
+    """Return a placement as the output schema reads it."""
+    p, v = view.placement, view.vacancy
+    return {"id": p.id, "profile_id": p.profile_id, "vacancy_id": p.vacancy_id,
+            "vacancy_title": v.title if v else None, "employer_org": v.employer_org if v else None,
+            "stage": p.stage, "history": [dataclasses.asdict(s) for s in p.history], "version": p.version,
+            "created_at": p.created_at, "updated_at": p.updated_at}
+
+
+def placement_headers(view: PlacementView) -> dict[str, str]:
+    """Return the ETag and Location headers of a placement."""
+    return {"ETag": etag(view.placement.version),
+            "Location": f"{placements_blp.url_prefix}/{view.placement.id}"}
+
+
+@placements_blp.post("")
+@placements_blp.arguments(PlacementIn)
+@placements_blp.response(201, PlacementOut)
+@placements_blp.doc(security=SECURITY, responses={"409": {"description": "The person already has a placement for "
+                                                                         "this vacancy (Location names it), or the "
+                                                                         "vacancy is not open"}})
+@requires("counsellor")
+def create_placement(body):
+    """Put a person of the caller's centre forward for an open vacancy (stage proposed)."""
+    try:
+        view = placements().propose(actor(), body["profile_id"], body["vacancy_id"], body["note"])
+    except Conflict as exc:
+        if "placement_id" in exc.params:
+            exc.headers["Location"] = f"{placements_blp.url_prefix}/{exc.params['placement_id']}"
+        raise
+    return placement_view(view), 201, placement_headers(view)
+
+
+@placements_blp.get("")
+@placements_blp.arguments(PlacementArgs, location="query")
+@placements_blp.response(200, PlacementPage)
+@placements_blp.doc(security=SECURITY)
+@requires("counsellor")
+def list_placements(args):
+    """List the caller's centre's placements, oldest first, with filters and cursor pagination."""
+    limit, cursor = args.pop("limit"), args.pop("cursor", None)
+    page = placements().list(actor(), PlacementFilters(**args), limit, cursor)
+    return {"items": [placement_view(v) for v in page.items], "next_cursor": page.next_cursor}, 200, \
+        link_header(page)
+
+
+@placements_blp.get("/<placement_id>")
+@placements_blp.response(200, PlacementOut)
+@placements_blp.doc(security=SECURITY)
+@requires("counsellor")
+def get_placement(placement_id):
+    """Read a placement of the caller's centre, with its history."""
+    view = placements().get(actor(), placement_id)
+    return placement_view(view), 200, {"ETag": etag(view.placement.version)}
+
+
+@placements_blp.post("/<placement_id>/stages")
+@placements_blp.arguments(StageIn)
+@placements_blp.response(200, PlacementOut)
+@placements_blp.doc(security=SECURITY, parameters=IF_MATCH_DOC, responses={
+    "409": {"description": "The pipeline does not allow this move ('introduced' only through /introductions)"}})
+@requires("counsellor")
+def move_placement(body, placement_id):
+    """Record the placement's next stage, with the day it happened and a note for the centre (If-Match)."""
+    view = placements().move(actor(), placement_id, body["stage"], expected_version(), note=body["note"],
+                             on=body["on"])
+    return placement_view(view), 200, {"ETag": etag(view.placement.version)}
+
+
+# --- introductions -----------------------------------------------------------------------------------------
+
+def introduced_person_view(person: IntroducedPerson, for_centre: bool) -> dict:
+    """Return an introduced person; the consent's details only for their own centre."""
+    i, ident = person.introduction, person.identity
+    out = {"id": i.id, "placement_id": i.placement_id, "profile_id": i.profile_id, "vacancy_id": i.vacancy_id,
+           "stage": person.stage, "consented_at": i.consented_at, "given_names": ident.given_names,
+           "family_names": ident.family_names, "phone": ident.phone, "whatsapp": ident.whatsapp,
+           "email": ident.email, "languages": [dataclasses.asdict(lang) for lang in person.languages]}
+    if for_centre:
+        out["consent"] = {"language": i.consent.language, "read_aloud": i.consent.read_aloud,
+                          "recorded_by": i.consent.recorded_by}
+    return out
+
+
+@introductions_blp.post("")
+@introductions_blp.arguments(IntroductionIn)
+@introductions_blp.response(201, IntroducedOut)
+@introductions_blp.doc(security=SECURITY, responses={
+    "409": {"description": "The vacancy is not open, the profile refuses introductions, or the placement is past "
+                           "proposed"}})
+@requires("counsellor")
+def introduce(body):
+    """Record the person's consent to share their name and contact with the vacancy's employer, and introduce them
+    (the placement moves to, or starts at, introduced)."""
+    consent = body["consent"]
+    done = placements().introduce(actor(), body["profile_id"], body["vacancy_id"], given=consent["given"],
+                                  language=consent["language"], read_aloud=consent["read_aloud"])
+    i = done.introduction
+    out = {"placement": placement_view(done.placement),
+           "introduction": {"id": i.id, "vacancy_id": i.vacancy_id, "employer_org": i.employer_org,
+                            "consented_at": i.consented_at}}
+    return out, 201, placement_headers(done.placement)
+
+
+@introductions_blp.get("")
+@introductions_blp.arguments(IntroductionArgs, location="query")
+@introductions_blp.response(200, IntroducedPage)
+@introductions_blp.doc(security=SECURITY)
+@requires("counsellor", "employer")
+def list_introductions(args):
+    """List the people introduced for a vacancy: to its employer, with their names and contact; to a counsellor,
+    their own centre's."""
+    caller = actor()
+    page = placements().introductions(caller, args["vacancy_id"], args["limit"], args.get("cursor"))
+    items = [introduced_person_view(p, caller.role == COUNSELLOR) for p in page.items]
+    return {"items": items, "next_cursor": page.next_cursor}, 200, link_header(page)
+
+
+# --- introduction requests ---------------------------------------------------------------------------------
+
+def request_view(view: RequestView) -> dict:
+    """Return an introduction request; the person's names only when the caller is their centre."""
+    r, v = view.request, view.vacancy
+    out = {"id": r.id, "vacancy_id": r.vacancy_id, "vacancy_title": v.title if v else None,
+           "employer_org": r.employer_org, "candidate": r.profile_id, "status": r.status,
+           "requested_at": r.requested_at, "closed_at": r.closed_at}
+    if view.identity is not None:
+        out["given_names"], out["family_names"] = view.identity.given_names, view.identity.family_names
+    return out
+
+
+@requests_blp.post("")
+@requests_blp.arguments(RequestIn)
+@requests_blp.response(202, RequestOut)
+@requests_blp.doc(security=SECURITY)
+@requires("employer")
+def request_introduction(body):
+    """Ask the candidate's centre to introduce them for one of the caller's open vacancies."""
+    return request_view(placements().request_introduction(actor(), body["vacancy_id"], body["candidate"])), 202
+
+
+@requests_blp.get("")
+@requests_blp.arguments(PageArgs, location="query")
+@requests_blp.response(200, RequestPage)
+@requests_blp.doc(security=SECURITY)
+@requires("counsellor", "employer")
+def list_introduction_requests(args):
+    """List a counsellor's queue (their centre's open requests) or an employer's own requests."""
+    page = placements().introduction_requests(actor(), args["limit"], args.get("cursor"))
+    return {"items": [request_view(v) for v in page.items], "next_cursor": page.next_cursor}, 200, link_header(page)

@@ -1,17 +1,24 @@
-"""The integration events the profiles service publishes (topic ``profiles``, keyed by profile id).
+"""The integration events the profiles service publishes and reads.
+
+Publishes: profiles (topic ``profiles``, keyed by profile id) and placement steps (topic ``placements``, keyed
+by placement id). Reads: vacancies (topic ``vacancies``), for what it must know of a vacancy to introduce a
+person and to show an employer only their own vacancies' introductions.
 
 One frozen dataclass per event type: ``to_data()`` is the payload exactly as the contract in
 ``contracts/schemas/<TYPE>.json`` reads, ``from_data()`` reads it back, ``event(source)`` makes the
-CloudEvent whose subject is the profile id.
+CloudEvent whose subject is the entity id. The vacancy readers are profiles' own, written from the contract
+schemas (services never import each other), and read only the fields profiles keeps.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, ClassVar
 
 from services.profiles.domain.model import CONSENT_WITHDRAWN, ERASED, Profile
+from services.profiles.domain.placements import APPLIED, HIRED, INTERVIEW, LEFT, NOT_HIRED, Placement, Step
 from services.profiles.domain.publishing import (
     education_level,
     public_city,
@@ -21,8 +28,14 @@ from services.profiles.domain.publishing import (
 )
 from shared.events import Event, new_event
 
-__all__ = ["CONSENT_WITHDRAWN", "ERASED", "LanguageLevel", "OccupationClaim", "ProfilePublished",
-           "ProfileWithdrawn", "PublishedConsents", "PublishedText", "WorkAuthorizationCategory"]
+__all__ = ["CONSENT_WITHDRAWN", "ERASED", "PLACEMENTS", "PROFILES", "VACANCIES", "VACANCY_EVENTS", "LanguageLevel",
+           "OccupationClaim", "PlacementRecordedV1", "PlacementRecordedV2", "ProfilePublished", "ProfileWithdrawn",
+           "PublishedConsents", "PublishedText", "VacancyClosed", "VacancyHeld", "VacancyPublished",
+           "WorkAuthorizationCategory", "placement_events", "read_vacancy_event"]
+
+PROFILES = "profiles"  # compacted; key = profile id
+PLACEMENTS = "placements"  # a stream; key = placement id
+VACANCIES = "vacancies"  # read: compacted; key = vacancy id
 
 
 @dataclass(frozen=True)
@@ -190,3 +203,151 @@ class ProfileWithdrawn:
     def event(self, source: str) -> Event:
         """Return the CloudEvent announcing the withdrawal (subject and key: the profile id)."""
         return new_event(self.TYPE, source, self.profile_id, self.to_data())
+
+
+# --- placements (published on PLACEMENTS) ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PlacementRecordedV2:
+    """A placement reached a stage (pseudonymous: ids, stages and dates; never a note or a name)."""
+
+    TYPE: ClassVar[str] = "org.puente.placement.recorded.v2"
+
+    placement_id: str
+    profile_id: str
+    vacancy_id: str
+    stage: str
+    previous_stage: str | None  # None at proposed
+    recorded_at: datetime
+    on: date  # the day the step happened
+
+    @classmethod
+    def of(cls, placement: Placement, step: Step, previous_stage: str | None) -> PlacementRecordedV2:
+        """Return the event of ``step`` of ``placement``."""
+        return cls(placement.id, placement.profile_id, placement.vacancy_id, step.stage, previous_stage, step.at,
+                   step.on)
+
+    def to_data(self) -> dict[str, Any]:
+        """Return the event's payload as the contract reads it."""
+        return {"placement_id": self.placement_id, "profile_id": self.profile_id, "vacancy_id": self.vacancy_id,
+                "stage": self.stage, "previous_stage": self.previous_stage,
+                "recorded_at": self.recorded_at.isoformat(), "on": self.on.isoformat()}
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> PlacementRecordedV2:
+        """Read the event's payload back."""
+        return cls(data["placement_id"], data["profile_id"], data["vacancy_id"], data["stage"],
+                   data.get("previous_stage"), datetime.fromisoformat(data["recorded_at"]),
+                   date.fromisoformat(data["on"]))
+
+    def event(self, source: str) -> Event:
+        """Return the CloudEvent of the step (subject and key: the placement id)."""
+        return new_event(self.TYPE, source, self.placement_id, self.to_data())
+
+
+@dataclass(frozen=True)
+class PlacementRecordedV1:
+    """The v1 outcome of a step v1 knows, published beside v2 until its readers (matching) move to v2."""
+
+    TYPE: ClassVar[str] = "org.puente.placement.recorded.v1"
+    OUTCOMES: ClassVar[dict[str, str]] = {APPLIED: "applied", INTERVIEW: "interviewed", HIRED: "hired",
+                                          NOT_HIRED: "rejected", LEFT: "withdrawn"}
+
+    placement_id: str
+    profile_id: str
+    vacancy_id: str
+    outcome: str
+    recorded_at: datetime
+
+    @classmethod
+    def compatible(cls, v2: PlacementRecordedV2) -> PlacementRecordedV1 | None:
+        """Return the v1 event saying what ``v2`` says, or None for a stage v1 has no outcome for."""
+        outcome = cls.OUTCOMES.get(v2.stage)
+        if outcome is None:
+            return None
+        return cls(v2.placement_id, v2.profile_id, v2.vacancy_id, outcome, v2.recorded_at)
+
+    def to_data(self) -> dict[str, Any]:
+        """Return the event's payload as the contract reads it."""
+        return {"placement_id": self.placement_id, "profile_id": self.profile_id, "vacancy_id": self.vacancy_id,
+                "outcome": self.outcome, "recorded_at": self.recorded_at.isoformat()}
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> PlacementRecordedV1:
+        """Read the event's payload back."""
+        return cls(data["placement_id"], data["profile_id"], data["vacancy_id"], data["outcome"],
+                   datetime.fromisoformat(data["recorded_at"]))
+
+    def event(self, source: str) -> Event:
+        """Return the CloudEvent of the outcome (subject and key: the placement id)."""
+        return new_event(self.TYPE, source, self.placement_id, self.to_data())
+
+
+def placement_events(placement: Placement, step: Step, previous_stage: str | None, source: str) -> list[Event]:
+    """Return the events announcing ``step``: v2 always, then v1 when v1 knows the stage."""
+    v2 = PlacementRecordedV2.of(placement, step, previous_stage)
+    v1 = PlacementRecordedV1.compatible(v2)
+    return [v2.event(source)] + ([v1.event(source)] if v1 is not None else [])
+
+
+# --- vacancies (read from VACANCIES) ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class VacancyPublished:
+    """A vacancy passed the decent-work gate and is open (again)."""
+
+    TYPE: ClassVar[str] = "org.puente.vacancy.published.v1"
+
+    vacancy_id: str
+    employer_id: str  # the employer's organisation id, as in its users' tokens
+    title: str
+    country: str
+    published_at: datetime
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> VacancyPublished:
+        """Read the fields profiles keeps from the event's data."""
+        return cls(data["vacancy_id"], data["employer_id"], data["title"], data["country"],
+                   datetime.fromisoformat(data["published_at"]))
+
+
+@dataclass(frozen=True)
+class VacancyHeld:
+    """The decent-work gate held a vacancy for review: nobody is put forward for it while held."""
+
+    TYPE: ClassVar[str] = "org.puente.vacancy.held.v1"
+
+    vacancy_id: str
+    employer_id: str
+    country: str
+    held_at: datetime
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> VacancyHeld:
+        """Read the fields profiles keeps from the event's data."""
+        return cls(data["vacancy_id"], data["employer_id"], data["country"], datetime.fromisoformat(data["held_at"]))
+
+
+@dataclass(frozen=True)
+class VacancyClosed:
+    """A vacancy closed (filled, withdrawn, expired or rejected at review)."""
+
+    TYPE: ClassVar[str] = "org.puente.vacancy.closed.v1"
+
+    vacancy_id: str
+    reason: str
+    closed_at: datetime
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> VacancyClosed:
+        """Read the fields profiles keeps from the event's data."""
+        return cls(data["vacancy_id"], data["reason"], datetime.fromisoformat(data["closed_at"]))
+
+
+VacancyEvent = VacancyPublished | VacancyHeld | VacancyClosed
+VACANCY_EVENTS: dict[str, type[VacancyEvent]] = {c.TYPE: c for c in (VacancyPublished, VacancyHeld, VacancyClosed)}
+
+
+def read_vacancy_event(event_type: str, data: Mapping[str, Any]) -> VacancyEvent:
+    """Return the typed view of a vacancy event's data (KeyError for a type profiles does not read)."""
+    return VACANCY_EVENTS[event_type].from_data(data)

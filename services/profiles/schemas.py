@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from services.profiles.domain.messages import VACANCY_ID_FORMAT
 from services.profiles.domain.model import (
     AUTHORIZATION_STATUSES,
     AVAILABILITY,
@@ -13,12 +14,15 @@ from services.profiles.domain.model import (
     LANGUAGE_CODES,
     PAY_PERIODS,
 )
+from services.profiles.domain.placements import NOTE_MAX, REQUEST_STATUSES, STAGES
 from services.profiles.usecases import MAX_PAGE
 
 COUNTRY = validate.Regexp(r"^[A-Z]{2}$")
 ISCO_UNIT = validate.Regexp(r"^[0-9]{4}$")
 SKILL_CODE = validate.Regexp(r"^S[0-9]{4}$")
 TEXT_LANGS = ("es", "pt", "en", "fr", "ht", "other")
+UUID = validate.Regexp(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+                       error=VACANCY_ID_FORMAT)
 
 
 def _country(**kw):
@@ -182,6 +186,10 @@ class ProfileSummary(Schema):
     matching = fields.Boolean(required=True, metadata={"description": "The person consents to matching"})
     version = fields.Integer(required=True)
     updated_at = fields.DateTime(required=True)
+    last_contact_at = fields.DateTime(required=True, metadata={
+        "description": "The latest of: profile created or changed, a placement step or introduction recorded"})
+    latest_stage = fields.String(required=True, allow_none=True, validate=validate.OneOf(STAGES), metadata={
+        "description": "The stage of the person's most recently moved placement; null without placements"})
 
 
 class ProfilePage(Schema):
@@ -197,6 +205,13 @@ class ListArgs(Schema):
     language = fields.String(validate=validate.OneOf(LANGUAGE_CODES))
     availability = fields.String(validate=validate.OneOf(AVAILABILITY))
     matching = fields.Boolean(metadata={"description": "Only people who do (or do not) consent to matching"})
+    q = fields.String(validate=validate.Length(1, 120), metadata={
+        "description": "Given or family names (any word's beginning, accents and case aside), a document number "
+                       "(compared as the duplicate check compares them) or a phone number"})
+    stage = fields.String(validate=validate.OneOf(STAGES),
+                          metadata={"description": "Only people with a placement at this stage now"})
+    stale = fields.Boolean(metadata={"description": "Only people whose last contact is older (true) or not older "
+                                                    "(false) than 30 days"})
     limit = fields.Integer(load_default=20, validate=validate.Range(1, MAX_PAGE))
     cursor = fields.String(validate=validate.Length(1, 400))
 
@@ -223,3 +238,146 @@ class Suggestion(Schema):
 
 class Suggestions(Schema):
     items = fields.List(fields.Nested(Suggestion), required=True)
+
+
+# --- placements and introductions ----------------------------------------------------------------------------
+
+def _note(**kw):
+    return fields.String(allow_none=True, load_default=None, validate=validate.Length(max=NOTE_MAX),
+                         metadata={"description": "Free text for the centre; never published"}, **kw)
+
+
+class PlacementIn(Schema):
+    profile_id = fields.String(required=True, validate=validate.Length(1, 64))
+    vacancy_id = fields.String(required=True, validate=UUID)
+    note = _note()
+
+
+class StageIn(Schema):
+    stage = fields.String(required=True, validate=validate.OneOf(STAGES), metadata={
+        "description": "The next stage; 'introduced' is only set through /introductions"})
+    note = _note()
+    on = fields.Date(allow_none=True, load_default=None,
+                     metadata={"description": "The day it happened (default: today)"})
+
+
+class StepOut(Schema):
+    stage = fields.String(required=True, validate=validate.OneOf(STAGES))
+    at = fields.DateTime(required=True, metadata={"description": "When the step was recorded"})
+    on = fields.Date(required=True, metadata={"description": "The day it happened"})
+    note = fields.String(allow_none=True)
+    by = fields.String(required=True, metadata={"description": "Who recorded it"})
+
+
+class PlacementOut(Schema):
+    id = fields.String(required=True)
+    profile_id = fields.String(required=True)
+    vacancy_id = fields.String(required=True)
+    vacancy_title = fields.String(allow_none=True, metadata={"description": "As the vacancies topic last said"})
+    employer_org = fields.String(allow_none=True)
+    stage = fields.String(required=True, validate=validate.OneOf(STAGES))
+    history = fields.List(fields.Nested(StepOut), required=True)
+    version = fields.Integer(required=True, metadata={"description": "Also the ETag; send it in If-Match"})
+    created_at = fields.DateTime(required=True)
+    updated_at = fields.DateTime(required=True)
+
+
+class PlacementPage(Schema):
+    items = fields.List(fields.Nested(PlacementOut), required=True)
+    next_cursor = fields.String(allow_none=True, metadata={"description": "Pass as ?cursor= for the next page"})
+
+
+class PlacementArgs(Schema):
+    profile_id = fields.String(validate=validate.Length(1, 64))
+    vacancy_id = fields.String(validate=validate.Length(1, 64))
+    stage = fields.String(validate=validate.OneOf(STAGES))
+    limit = fields.Integer(load_default=20, validate=validate.Range(1, MAX_PAGE))
+    cursor = fields.String(validate=validate.Length(1, 400))
+
+
+class ConsentIn(Schema):
+    given = fields.Boolean(required=True, metadata={
+        "description": "The person agrees to share their name and contact with this vacancy's employer"})
+    language = fields.String(required=True, validate=validate.OneOf(LANGUAGE_CODES),
+                             metadata={"description": "The language the consent was explained in"})
+    read_aloud = fields.Boolean(load_default=False, metadata={"description": "The consent text was read aloud"})
+
+
+class IntroductionIn(Schema):
+    profile_id = fields.String(required=True, validate=validate.Length(1, 64))
+    vacancy_id = fields.String(required=True, validate=UUID)
+    consent = fields.Nested(ConsentIn, required=True)
+
+
+class IntroductionOut(Schema):
+    id = fields.String(required=True)
+    vacancy_id = fields.String(required=True)
+    employer_org = fields.String(required=True)
+    consented_at = fields.DateTime(required=True)
+
+
+class IntroducedOut(Schema):
+    placement = fields.Nested(PlacementOut, required=True)
+    introduction = fields.Nested(IntroductionOut, required=True)
+
+
+class IntroductionArgs(Schema):
+    vacancy_id = fields.String(required=True, validate=validate.Length(1, 64))
+    limit = fields.Integer(load_default=20, validate=validate.Range(1, MAX_PAGE))
+    cursor = fields.String(validate=validate.Length(1, 400))
+
+
+class ConsentOutForCentre(Schema):
+    language = fields.String(required=True)
+    read_aloud = fields.Boolean(required=True)
+    recorded_by = fields.String(required=True)
+
+
+class IntroducedPersonOut(Schema):
+    id = fields.String(required=True, metadata={"description": "The introduction's id"})
+    placement_id = fields.String(required=True)
+    profile_id = fields.String(required=True, metadata={"description": "The person's pseudonymous id"})
+    vacancy_id = fields.String(required=True)
+    stage = fields.String(required=True, validate=validate.OneOf(STAGES))
+    consented_at = fields.DateTime(required=True)
+    given_names = fields.String(required=True)
+    family_names = fields.String(required=True)
+    phone = fields.String(allow_none=True)
+    whatsapp = fields.Boolean(required=True)
+    email = fields.String(allow_none=True)
+    languages = fields.List(fields.Nested(LanguageSchema), required=True)
+    consent = fields.Nested(ConsentOutForCentre, metadata={"description": "Only for the person's centre"})
+
+
+class IntroducedPage(Schema):
+    items = fields.List(fields.Nested(IntroducedPersonOut), required=True)
+    next_cursor = fields.String(allow_none=True, metadata={"description": "Pass as ?cursor= for the next page"})
+
+
+class RequestIn(Schema):
+    vacancy_id = fields.String(required=True, validate=UUID)
+    candidate = fields.String(required=True, validate=validate.Length(1, 64),
+                              metadata={"description": "The pseudonymous profile id matching showed"})
+
+
+class RequestOut(Schema):
+    id = fields.String(required=True)
+    vacancy_id = fields.String(required=True)
+    vacancy_title = fields.String(allow_none=True)
+    employer_org = fields.String(required=True)
+    candidate = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(REQUEST_STATUSES))
+    requested_at = fields.DateTime(required=True)
+    closed_at = fields.DateTime(allow_none=True)
+    given_names = fields.String(metadata={"description": "Only for the person's centre"})
+    family_names = fields.String(metadata={"description": "Only for the person's centre"})
+
+
+class RequestPage(Schema):
+    items = fields.List(fields.Nested(RequestOut), required=True)
+    next_cursor = fields.String(allow_none=True, metadata={"description": "Pass as ?cursor= for the next page"})
+
+
+class PageArgs(Schema):
+    limit = fields.Integer(load_default=20, validate=validate.Range(1, MAX_PAGE))
+    cursor = fields.String(validate=validate.Length(1, 400))

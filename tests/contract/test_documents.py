@@ -43,3 +43,17 @@ def test_every_event_schema_is_a_message_of_the_asyncapi_document():
     referenced = {m["payload"]["$ref"].rsplit("/", 1)[-1]
                   for m in ASYNCAPI.get("components", {}).get("messages", {}).values()}
     assert schema_files <= referenced
+
+
+def test_every_consumer_group_reads_in_the_asyncapi_document_exactly_the_topics_its_service_consumes():
+    from shared.topics import CONSUMER_GROUPS
+
+    consumers = {s.name: set(s.consumes) for s in (load_service(name) for name in SERVICES) if s.consumes}
+    documented: dict[str, set[str]] = {}
+    for operation in ASYNCAPI["operations"].values():
+        if operation["action"] == "receive":
+            (group,) = operation["bindings"]["kafka"]["groupId"]["enum"]
+            channel = ASYNCAPI["channels"][operation["channel"]["$ref"].rsplit("/", 1)[-1]]
+            documented.setdefault(group, set()).add(channel["address"])
+    assert documented == consumers
+    assert set(CONSUMER_GROUPS) == set(consumers), "each consumer group needs its dead-letter topic"

@@ -10,25 +10,34 @@ from datetime import date, datetime
 
 from services.profiles.domain.duplicates import document_keys
 from services.profiles.domain.model import Profile
-from services.profiles.ports import ConceptSuggestion, ListFilters
+from services.profiles.domain.placements import Contact, Introduction, IntroductionRequest, KnownVacancy, Placement
+from services.profiles.domain.search import SearchQuery
+from services.profiles.ports import ConceptSuggestion, ListFilters, PlacementFilters, Position
 from shared.events import Event, SchemaRegistry
 from shared.uow import InMemoryUnitOfWork as BaseInMemoryUnitOfWork
 
 
 @dataclass
 class MemoryStore:
-    """What a database would hold: profiles, import keys, and the events and tombstones committed."""
+    """What a database would hold: profiles, import keys, the pipeline, known vacancies, and the events (with the
+    topic each was staged for: None is the unit of work's own) and tombstones committed."""
 
     profiles: dict[str, Profile] = field(default_factory=dict)
     import_keys: dict[str, str] = field(default_factory=dict)
+    placements: dict[str, Placement] = field(default_factory=dict)
+    introductions: dict[str, Introduction] = field(default_factory=dict)
+    introduction_requests: dict[str, IntroductionRequest] = field(default_factory=dict)
+    vacancies: dict[str, KnownVacancy] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
+    topics: dict[str, str | None] = field(default_factory=dict)
     tombstones: list[str] = field(default_factory=list)
 
 
-def matches(profile: Profile, centre: str, f: ListFilters) -> bool:
-    """Return whether a profile passes a centre's list filters."""
+def matches(profile: Profile, centre: str, f: ListFilters, placements: list[Placement] = ()) -> bool:
+    """Return whether a profile (whose placements are ``placements``) passes a centre's list filters."""
     d = profile.details
     occupations = {j.occupation for j in d.experience} | set(d.desired_occupations)
+    last_contact = max([profile.updated_at, *(p.updated_at for p in placements)])
     return (profile.centre == centre
             and (f.country is None or d.location.country == f.country)
             and (f.city is None or (d.location.city or "").casefold() == f.city.casefold())
@@ -36,7 +45,10 @@ def matches(profile: Profile, centre: str, f: ListFilters) -> bool:
             and (f.skill is None or f.skill in d.skills)
             and (f.language is None or any(lang.code == f.language for lang in d.languages))
             and (f.availability is None or d.availability == f.availability)
-            and (f.matching is None or profile.consents_to("matching") == f.matching))
+            and (f.matching is None or profile.consents_to("matching") == f.matching)
+            and (not f.q or SearchQuery.parse(f.q).matches(d.identity, d.location.country))
+            and (f.stage is None or any(p.stage == f.stage for p in placements))
+            and (f.stale is None or f.stale_cutoff is None or (last_contact < f.stale_cutoff) == f.stale))
 
 
 class InMemoryProfileRepository:
@@ -47,6 +59,9 @@ class InMemoryProfileRepository:
 
     def get(self, profile_id: str) -> Profile | None:
         return copy.deepcopy(self.store.profiles.get(profile_id))
+
+    def get_many(self, profile_ids: Iterable[str]) -> dict[str, Profile]:
+        return {i: copy.deepcopy(self.store.profiles[i]) for i in set(profile_ids) if i in self.store.profiles}
 
     def add(self, profile: Profile, import_key: str | None = None) -> None:
         if profile.id in self.store.profiles:
@@ -71,7 +86,11 @@ class InMemoryProfileRepository:
 
     def page(self, centre: str, filters: ListFilters, after: tuple[datetime, str] | None,
              limit: int) -> list[Profile]:
-        rows = sorted((p for p in self.store.profiles.values() if matches(p, centre, filters)),
+        by_person: dict[str, list[Placement]] = {}
+        for placement in self.store.placements.values():
+            by_person.setdefault(placement.profile_id, []).append(placement)
+        rows = sorted((p for p in self.store.profiles.values()
+                       if matches(p, centre, filters, by_person.get(p.id, []))),
                       key=lambda p: (p.created_at, p.id))
         if after is not None:
             rows = [p for p in rows if (p.created_at, p.id) > after]
@@ -79,6 +98,151 @@ class InMemoryProfileRepository:
 
     def imported(self, import_key: str) -> str | None:
         return self.store.import_keys.get(import_key)
+
+
+def _after(rows, key, after: Position | None, limit: int) -> list:
+    rows = sorted(rows, key=key)
+    if after is not None:
+        rows = [r for r in rows if key(r) > after]
+    return copy.deepcopy(rows[:limit])
+
+
+class InMemoryPlacementRepository:
+    """A dict of placements, copied in and out."""
+
+    def __init__(self, store: MemoryStore):
+        self.store = store
+
+    def get(self, placement_id: str) -> Placement | None:
+        return copy.deepcopy(self.store.placements.get(placement_id))
+
+    def find(self, profile_id: str, vacancy_id: str) -> Placement | None:
+        return next((copy.deepcopy(p) for p in self.store.placements.values()
+                     if p.profile_id == profile_id and p.vacancy_id == vacancy_id), None)
+
+    def get_many(self, placement_ids: Iterable[str]) -> dict[str, Placement]:
+        return {i: copy.deepcopy(self.store.placements[i]) for i in set(placement_ids) if i in self.store.placements}
+
+    def add(self, placement: Placement) -> None:
+        if placement.id in self.store.placements or self.find(placement.profile_id, placement.vacancy_id):
+            raise KeyError(f"placement {placement.id} exists")  # as the table's keys would refuse it
+        self.store.placements[placement.id] = copy.deepcopy(placement)
+
+    def save(self, placement: Placement) -> None:
+        self.store.placements[placement.id] = copy.deepcopy(placement)
+
+    def delete(self, placement_id: str) -> None:
+        self.store.placements.pop(placement_id, None)
+
+    def of_profile(self, profile_id: str) -> list[Placement]:
+        return _after((p for p in self.store.placements.values() if p.profile_id == profile_id),
+                      lambda p: (p.created_at, p.id), None, len(self.store.placements))
+
+    def page(self, centre: str, filters: PlacementFilters, after: Position | None, limit: int) -> list[Placement]:
+        rows = (p for p in self.store.placements.values()
+                if p.centre == centre and filters.profile_id in (None, p.profile_id)
+                and filters.vacancy_id in (None, p.vacancy_id) and filters.stage in (None, p.stage))
+        return _after(rows, lambda p: (p.created_at, p.id), after, limit)
+
+    def contacts(self, profile_ids: Iterable[str]) -> dict[str, Contact]:
+        wanted, out = set(profile_ids), {}
+        for p in sorted(self.store.placements.values(), key=lambda p: (p.updated_at, p.id), reverse=True):
+            if p.profile_id in wanted:
+                out.setdefault(p.profile_id, Contact(p.stage, p.updated_at))
+        return out
+
+    def delete_for_profile(self, profile_id: str) -> None:
+        self.store.placements = {k: p for k, p in self.store.placements.items() if p.profile_id != profile_id}
+
+    def reassign(self, from_profile: str, to_profile: str) -> None:
+        for p in self.store.placements.values():
+            if p.profile_id == from_profile:
+                p.profile_id = to_profile
+
+
+class InMemoryIntroductionRepository:
+    """A dict of introductions."""
+
+    def __init__(self, store: MemoryStore):
+        self.store = store
+
+    def add(self, introduction: Introduction) -> None:
+        if self.for_placement(introduction.placement_id) is not None:
+            raise KeyError(f"placement {introduction.placement_id} is already introduced")
+        self.store.introductions[introduction.id] = copy.deepcopy(introduction)
+
+    def for_placement(self, placement_id: str) -> Introduction | None:
+        return next((copy.deepcopy(i) for i in self.store.introductions.values() if i.placement_id == placement_id),
+                    None)
+
+    def page(self, vacancy_id: str, centre: str | None, after: Position | None, limit: int) -> list[Introduction]:
+        rows = (i for i in self.store.introductions.values()
+                if i.vacancy_id == vacancy_id and centre in (None, i.centre))
+        return _after(rows, lambda i: (i.consented_at, i.id), after, limit)
+
+    def delete_for_placement(self, placement_id: str) -> None:
+        self.store.introductions = {k: i for k, i in self.store.introductions.items()
+                                    if i.placement_id != placement_id}
+
+    def delete_for_profile(self, profile_id: str) -> None:
+        self.store.introductions = {k: i for k, i in self.store.introductions.items() if i.profile_id != profile_id}
+
+    def reassign(self, from_profile: str, to_profile: str) -> None:
+        for i in self.store.introductions.values():
+            if i.profile_id == from_profile:
+                i.profile_id = to_profile
+
+
+class InMemoryIntroductionRequestRepository:
+    """A dict of introduction requests."""
+
+    def __init__(self, store: MemoryStore):
+        self.store = store
+
+    def add(self, request: IntroductionRequest) -> None:
+        self.store.introduction_requests[request.id] = copy.deepcopy(request)
+
+    def save(self, request: IntroductionRequest) -> None:
+        self.store.introduction_requests[request.id] = copy.deepcopy(request)
+
+    def open_for(self, vacancy_id: str, profile_id: str) -> list[IntroductionRequest]:
+        rows = (r for r in self.store.introduction_requests.values()
+                if r.vacancy_id == vacancy_id and r.profile_id == profile_id and r.status == "open")
+        return _after(rows, lambda r: (r.requested_at, r.id), None, len(self.store.introduction_requests))
+
+    def page(self, after: Position | None, limit: int, *, centre: str | None = None,
+             employer_org: str | None = None, status: str | None = None) -> list[IntroductionRequest]:
+        rows = (r for r in self.store.introduction_requests.values()
+                if centre in (None, r.centre) and employer_org in (None, r.employer_org) and status in (None, r.status))
+        return _after(rows, lambda r: (r.requested_at, r.id), after, limit)
+
+    def delete_for_profile(self, profile_id: str) -> None:
+        self.store.introduction_requests = {k: r for k, r in self.store.introduction_requests.items()
+                                            if r.profile_id != profile_id}
+
+    def reassign(self, from_profile: str, to_profile: str) -> None:
+        for r in self.store.introduction_requests.values():
+            if r.profile_id == from_profile:
+                r.profile_id = to_profile
+
+
+class InMemoryKnownVacancies:
+    """A dict of the vacancies known from the topic."""
+
+    def __init__(self, store: MemoryStore):
+        self.store = store
+
+    def get(self, vacancy_id: str) -> KnownVacancy | None:
+        return self.store.vacancies.get(vacancy_id)  # frozen: no copy needed
+
+    def get_many(self, vacancy_ids: Iterable[str]) -> dict[str, KnownVacancy]:
+        return {i: self.store.vacancies[i] for i in set(vacancy_ids) if i in self.store.vacancies}
+
+    def put(self, vacancy: KnownVacancy) -> None:
+        self.store.vacancies[vacancy.vacancy_id] = vacancy
+
+    def remove(self, vacancy_id: str) -> None:
+        self.store.vacancies.pop(vacancy_id, None)
 
 
 class InMemoryUnitOfWork(BaseInMemoryUnitOfWork):
@@ -91,16 +255,21 @@ class InMemoryUnitOfWork(BaseInMemoryUnitOfWork):
         super().__init__()
         self.store, self.registry = store, registry
 
-    def stage(self, event: Event) -> None:
+    def stage(self, event: Event, topic: str | None = None) -> None:
         if self.registry is not None:
             self.registry.validate(event)
-        super().stage(event)
+        super().stage(event, topic)
 
     def begin(self) -> None:
         self.working = copy.deepcopy(self.store)
         self.profiles = InMemoryProfileRepository(self.working)
+        self.placements = InMemoryPlacementRepository(self.working)
+        self.introductions = InMemoryIntroductionRepository(self.working)
+        self.introduction_requests = InMemoryIntroductionRequestRepository(self.working)
+        self.vacancies = InMemoryKnownVacancies(self.working)
 
     def commit(self) -> None:
+        self.working.topics.update(self._staged_topics)
         self.working.events += self._staged
         self.working.tombstones += self._staged_tombstones
         self.store.__dict__.update(self.working.__dict__)

@@ -29,6 +29,10 @@ REASONS: dict[str, str] = {
     "year_range": N_("Enter a year from %(min)s to %(max)s."),
     "merge_self": N_("A profile cannot be merged with itself."),
     "merge_unknown": N_("No profile with this id in your centre."),
+    "reason_required": N_("Say why: the person declined, or the job is not for them."),
+    "before_previous_step": N_("This date is before the previous step (%(previous)s)."),
+    "vacancy_unknown": N_("No vacancy with this id is known here yet."),
+    "candidate_unknown": N_("No candidate with this id is open to introductions."),
 }
 
 # The same wording as shared.http's 422 detail, so the one catalogue entry serves both.
@@ -37,6 +41,22 @@ PROFILE_NOT_FOUND = N_("No such profile in your centre.")
 ROLE_NOT_ALLOWED = N_("Your role may not do this.")
 IF_MATCH_REQUIRED = N_("Send If-Match with the ETag of the profile you read.")
 PROFILE_CHANGED = N_("The profile changed since you read it; read it again.")
+
+# The placement pipeline and introductions.
+PLACEMENT_NOT_FOUND = N_("No such placement in your centre.")
+PLACEMENT_EXISTS = N_("This person already has a placement for this vacancy.")
+PLACEMENT_CHANGED = N_("The placement changed since you read it; read it again.")
+IF_MATCH_PLACEMENT = N_("Send If-Match with the ETag of the placement you read.")
+STAGE_NOT_ALLOWED = N_("A placement at stage '%(current)s' cannot move to '%(wanted)s'.")
+INTRODUCED_THROUGH_INTRODUCTIONS = N_("A person is introduced only through an introduction, which records their "
+                                      "consent.")
+CONSENT_REQUIRED = N_("The person must consent before being introduced to the employer.")
+INTRODUCTIONS_NOT_CONSENTED = N_("The person's profile does not consent to introductions; record that consent on "
+                                 "the profile first.")
+ALREADY_INTRODUCED = N_("This candidate is already introduced for this vacancy.")
+VACANCY_NOT_FOUND = N_("No such vacancy of yours.")
+VACANCY_NOT_OPEN = N_("This vacancy is not open: it is held for review or closed.")
+VACANCY_ID_FORMAT = N_("Enter the vacancy's id as it was given (a UUID).")
 
 # Duplicate warnings on a new registration, by scope.
 DUPLICATE_WARNINGS = {

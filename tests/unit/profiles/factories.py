@@ -16,7 +16,8 @@ from services.profiles.domain.model import (
     ProfileDetails,
     WorkAuthorization,
 )
-from services.profiles.usecases import ProfileService
+from services.profiles.events import VacancyPublished
+from services.profiles.usecases import PlacementService, ProfileService
 from shared.events import SchemaRegistry
 from tests.conftest import ROOT
 
@@ -79,3 +80,24 @@ def make_service(store: MemoryStore | None = None, clock: Clock | None = None) -
     """Return the use cases on fakes (events validated against the real contracts) and their store."""
     store = store or MemoryStore()
     return ProfileService(lambda: InMemoryUnitOfWork(store, REGISTRY), CODES, NORMALIZER, clock or Clock()), store
+
+
+# --- the pipeline ----------------------------------------------------------------------------------------------
+
+EMPLOYER = Actor("rrhh-1", "employer", "hotel-miraflores")
+OTHER_EMPLOYER = Actor("rrhh-9", "employer", "constructora-andina")
+VACANCY = "5b0c1d2e-3f4a-4b5c-8d6e-7f8091a2b3c4"  # the hotel's cook, in Lima
+
+
+def vacancy_published(vacancy_id: str = VACANCY, employer: str = "hotel-miraflores",
+                      title: str = "Cocinero de línea") -> VacancyPublished:
+    """Return the typed vacancy event profiles reads when a vacancy opens."""
+    return VacancyPublished(vacancy_id, employer, title, "PE", NOW - timedelta(days=3))
+
+
+def make_placements(store: MemoryStore, clock: Clock | None = None, *,
+                    vacancies: tuple[VacancyPublished, ...] = ()) -> PlacementService:
+    """Return the pipeline use cases on the same fakes as ``make_service``, knowing ``vacancies``."""
+    service = PlacementService(lambda within=None: InMemoryUnitOfWork(store, REGISTRY), clock or Clock())
+    service.record_vacancies(vacancies)
+    return service

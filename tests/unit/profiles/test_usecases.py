@@ -158,7 +158,7 @@ def test_the_list_is_the_centres_own_filtered_and_paged_by_cursor():
     first = profiles.list(LIMA, ListFilters(availability="immediate"), limit=2)
     second = profiles.list(LIMA, ListFilters(availability="immediate"), limit=2, cursor=first.next_cursor)
     third = profiles.list(LIMA, ListFilters(availability="immediate"), limit=2, cursor=second.next_cursor)
-    assert [p.id for p in first.items + second.items + third.items] == ids
+    assert [listed.profile.id for listed in first.items + second.items + third.items] == ids
     assert third.next_cursor is None
     assert profiles.list(LIMA, ListFilters(skill="S1001", city="lima"), limit=500).items  # limit is capped
     for bad in ("not-a-cursor", encode_cursor("not a time", ids[0])):
