@@ -237,6 +237,7 @@ def main(argv=None) -> int:
     run_plain = {p["id"]: [vacancies[j]["id"] for j in np.argsort(-sims[i])] for i, p in enumerate(profiles)}
 
     if args.cache:
+        args.cache.parent.mkdir(parents=True, exist_ok=True)
         np.savez(args.cache, **cache.snapshot())
     langs = {p["id"]: p["text_language"] for p in profiles}
     pairs = {}

@@ -70,7 +70,7 @@ def test_published_held_fixed_and_closed_vacancies_reach_the_topic_in_order(serv
     assert client.get(f"/api/v1/vacancies/{held_id}", headers=counsellor).status_code == 404
     assert [v["id"] for v in client.get("/api/v1/vacancies", headers=counsellor).json["items"]] == [good.json["id"]]
 
-    fix = {"pay": {"amount": 1_500_000, "currency": "COP", "period": "month"}}
+    fix = {"pay": {"amount": 1_800_000, "currency": "COP", "period": "month"}}  # above the 2026 minimum
     assert client.patch(f"/api/v1/vacancies/{held_id}", json=fix, headers=employer).status_code == 428
     stale = client.patch(f"/api/v1/vacancies/{held_id}", json=fix, headers={**employer, "If-Match": '"9"'})
     assert stale.status_code == 412
