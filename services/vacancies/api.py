@@ -222,7 +222,7 @@ def register(body):
 @employers.doc(**SECURED)
 @requires()
 def employer(org_id):
-    """Return an employer."""
+    """Return an employer's record: to its own organisation and administrators; 404 for anyone else."""
     return service().get_employer(g.principal, org_id).__dict__
 
 
