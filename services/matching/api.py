@@ -119,6 +119,10 @@ def matches(query):
             ranked = matcher.for_vacancy(store, vacancy.vacancy_id, introductions_only=employer) or []
             if employer:  # a person's situation is the counsellor's business, not the employer's
                 ranked = [m for m in ranked if m.eligible]
+            if principal.role == "counsellor":  # only their own centre's people (docs/authorisation.md)
+                own = {p.profile_id for p in store.profiles([m.profile_id for m in ranked])
+                       if p.centre == principal.org}
+                ranked = [m for m in ranked if m.profile_id in own]
             vacancies = {vacancy.vacancy_id: vacancy}
             key = "profile_id"
     page = ranked[offset: offset + query["limit"]]
