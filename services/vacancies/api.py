@@ -95,7 +95,8 @@ def create(body):
 @vacancies.doc(**SECURED)
 @requires()
 def list_(args):
-    """List vacancies: an employer sees its own; others see published ones (admins see all)."""
+    """List vacancies: an employer sees its own; others see published ones, and with ``employer`` set to their
+    own organisation (a ministry's feed) its vacancies in every status; admins see all."""
     page = service().list(g.principal, **args)
     headers = {}
     if page.next_cursor:

@@ -270,7 +270,7 @@ class VacancyService:
             statuses = tuple(s for s in (statuses or PUBLIC_STATUSES) if s in PUBLIC_STATUSES) or ("-",)
         elif principal.role == "employer":
             employer = principal.org  # an employer lists only its own
-        elif principal.role != "admin":
+        elif principal.role != "admin" and employer != principal.org:  # a ministry's own feed: every status
             statuses = tuple(s for s in (statuses or PUBLIC_STATUSES) if s in PUBLIC_STATUSES) or ("-",)
         flt = VacancyFilter(employer=employer, statuses=statuses, country=country, occupation=occupation)
         after = _position(cursor)

@@ -125,6 +125,17 @@ def test_another_organisations_employer_record_is_not_found_as_if_it_did_not_exi
     assert hidden.value.status == missing.value.status == 404 and str(hidden.value) == str(missing.value)
 
 
+def test_a_ministry_feeding_vacancies_lists_its_own_held_ones_and_only_published_ones_of_others(service):
+    held = service.create(MINISTRY, body(pay={"amount": 1, "currency": "PEN", "period": "month"})).vacancy
+    mine = service.create(MINISTRY, body()).vacancy
+    theirs_held = service.create(EMPLOYER, body(pay={"amount": 1, "currency": "PEN", "period": "month"})).vacancy
+    theirs = service.create(EMPLOYER, body()).vacancy
+    assert {v.id for v in service.list(MINISTRY, employer="ministry-pe").items} == {held.id, mine.id}
+    assert {v.id for v in service.list(MINISTRY).items} == {mine.id, theirs.id}
+    assert service.list(MINISTRY, employer="employer-a").items == [theirs]
+    assert theirs_held.id not in {v.id for v in service.list(COUNSELLOR, employer="employer-a").items}
+
+
 def test_lists_page_with_a_cursor_without_repeats(service):
     ids = {service.create(EMPLOYER, body(title=f"Cocinero {i}")).vacancy.id for i in range(5)}
     seen, cursor = [], None
