@@ -90,6 +90,12 @@ class SettingsSchema(_Schema):
                                      validate=validate.Range(min=0.5, max=600))
     contracts_dir = fields.String(data_key="PUENTE_CONTRACTS_DIR", load_default=None)
     service_urls = fields.String(data_key="PUENTE_SERVICE_URLS", load_default="")
+    smtp_url = fields.String(data_key="PUENTE_SMTP_URL", load_default=None, validate=validate.Regexp(
+        r"^smtps?://([^@/\s]+@)?[A-Za-z0-9.\-\[\]:]+(:\d{1,5})?/?$",
+        error="must look like smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465"))
+    mail_from = fields.String(data_key="PUENTE_MAIL_FROM", load_default="Puente <no-reply@puente.invalid>",
+                              validate=validate.Regexp(r"^[^\r\n]*@[^\r\n]+$",
+                                                       error="must be an address like Puente <no-reply@example.org>"))
 
     @validates_schema(skip_on_field_errors=False)
     def _cross_checks(self, data, **kwargs):
@@ -132,6 +138,8 @@ class Settings:
     startup_timeout_s: float = 10.0
     contracts_dir: str | None = None
     service_urls: str = ""
+    smtp_url: str | None = None
+    mail_from: str = "Puente <no-reply@puente.invalid>"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
