@@ -141,6 +141,12 @@ class SettingsSchema(_Schema):
     matching_index = fields.String(data_key="PUENTE_MATCHING_INDEX", load_default="exact",
                                    validate=validate.OneOf(["exact", "approximate"]))
     matching_index_options = _JsonObject(data_key="PUENTE_MATCHING_INDEX_OPTIONS", load_default=dict)
+    smtp_url = fields.String(data_key="PUENTE_SMTP_URL", load_default=None, validate=validate.Regexp(
+        r"^smtps?://([^@/\s]+@)?[A-Za-z0-9.\-\[\]:]+(:\d{1,5})?/?$",
+        error="must look like smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465"))
+    mail_from = fields.String(data_key="PUENTE_MAIL_FROM", load_default="Puente <no-reply@puente.invalid>",
+                              validate=validate.Regexp(r"^[^\r\n]*@[^\r\n]+$",
+                                                       error="must be an address like Puente <no-reply@example.org>"))
 
     @validates_schema(skip_on_field_errors=False)
     def _cross_checks(self, data, **kwargs):
@@ -191,6 +197,8 @@ class Settings:
     matching_label_cache: str = "var/matching-labels"
     matching_index: str = "exact"
     matching_index_options: Mapping[str, Any] = field(default_factory=dict)
+    smtp_url: str | None = None
+    mail_from: str = "Puente <no-reply@puente.invalid>"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property

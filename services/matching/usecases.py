@@ -396,6 +396,10 @@ class MatchingService:
                 ranked = self.for_vacancy(store, wanted.vacancy_id, introductions_only=employer) or []
                 if employer:
                     ranked = [m for m in ranked if m.eligible]
+                if principal.role == "counsellor":  # only their own centre's people (docs/authorisation.md)
+                    own = {p.profile_id for p in store.profiles([m.profile_id for m in ranked])
+                           if p.centre == principal.org}
+                    ranked = [m for m in ranked if m.profile_id in own]
                 vacancies = {wanted.vacancy_id: wanted}
                 key = "profile_id"
         page = ranked[offset: offset + limit]

@@ -11,15 +11,16 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from services.portal.accounts import Accounts
 from services.portal.adapters.http import HttpTransport, WsgiTransport
+from services.portal.adapters.mail import LogMailer, SmtpMailer
 from services.portal.adapters.matching import MatchingClient
 from services.portal.adapters.sql import SqlAccountStore, SqlFailureStore
 from services.portal.adapters.vacancies import VacanciesClient
 from services.portal.api import auth
-from services.portal.ports import MatchingPort, ServiceUnavailable, VacanciesPort
-from services.portal.throttle import SignInThrottle
+from services.portal.ports import Mailer, MatchingPort, ServiceUnavailable, VacanciesPort
+from services.portal.throttle import SignInThrottle, SignUpThrottle
 from services.portal.web import select_locale, web
 from shared.i18n import TRANSLATIONS_DIR
-from shared.service import Container, ServiceDefinition, base_app
+from shared.service import Container, ServiceDefinition, StartupError, base_app
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -56,6 +57,20 @@ def matching_client(container: Container) -> MatchingPort:
     return MatchingClient(HttpTransport(url, timeout_s=3.0) if url else _LocalTransport(container, "matching"))
 
 
+def mailer(container: Container) -> Mailer:
+    """Return the mail sender: a fake a test put in, SMTP when PUENTE_SMTP_URL is set, else the log (not in
+    production, where sign-ups could not be confirmed)."""
+    if "mailer" in container.extras:
+        return container.extras["mailer"]
+    settings = container.settings
+    if settings.smtp_url:
+        return SmtpMailer(settings.smtp_url, settings.mail_from)
+    if settings.env == "production":
+        raise StartupError("PUENTE_SMTP_URL", "is required for the portal in production: sign-ups are confirmed "
+                                              "by e-mail")
+    return LogMailer()
+
+
 def cookie_key(container: Container, store: SqlAccountStore) -> str:
     """Return the key that signs the portal's cookies: derived from the secret key, else kept in the database."""
     if container.settings.secret_key:
@@ -74,8 +89,11 @@ def create_app(container: Container) -> Flask:
         SESSION_COOKIE_SECURE=container.settings.env == "production",
         SESSION_COOKIE_NAME="puente_session",
     )
+    attempts = SqlFailureStore(container.sessions)
     app.extensions["puente.accounts"] = Accounts(store, generate_password_hash, check_password_hash,
-                                                 throttle=SignInThrottle(SqlFailureStore(container.sessions)))
+                                                 throttle=SignInThrottle(attempts),
+                                                 signup_throttle=SignUpThrottle(attempts))
+    app.extensions["puente.mailer"] = mailer(container)
     app.extensions["puente.vacancies"] = vacancies_client(container)
     app.extensions["puente.matching"] = matching_client(container)
     Babel(app, locale_selector=select_locale, default_translation_directories=str(TRANSLATIONS_DIR))

@@ -60,17 +60,26 @@ class SignInForm(FlaskForm):
 class EmployerSignUpForm(FlaskForm):
     """An employer creates its organisation and its first account."""
 
+    # The lengths the vacancies service accepts, so a sign-up it would refuse is refused before any mail is sent.
     name = StringField(_l("Organisation name"), validators=[
-        DataRequired(_l("Enter the name of your organisation")), Length(max=200)])
+        DataRequired(_l("Enter the name of your organisation")),
+        Length(min=2, max=200, message=_l("Enter a name of 2 to 200 characters"))])
     tax_id = StringField(_l("Tax identification number"), validators=[
-        DataRequired(_l("Enter your tax identification number")), Length(max=40)])
+        DataRequired(_l("Enter your tax identification number")),
+        Length(min=3, max=40, message=_l("Enter a tax identification number of 3 to 40 characters"))])
     country = SelectField(_l("Country"), choices=options(COUNTRIES))
-    sector = StringField(_l("Sector"), validators=[DataRequired(_l("Enter your sector")), Length(max=120)])
+    sector = StringField(_l("Sector"), validators=[
+        DataRequired(_l("Enter your sector")),
+        Length(min=2, max=120, message=_l("Enter a sector of 2 to 120 characters"))])
     contact_email = EmailField(_l("Email address"), validators=[
         DataRequired(_l("Enter your email address")), _email, Length(max=254)])
     password = PasswordField(_l("Password"), validators=[
         DataRequired(_l("Enter a password")),
         Length(min=MIN_PASSWORD, message=_l("Use at least 10 characters for the password"))])
+
+
+class ConfirmForm(FlaskForm):
+    """The one button that confirms a mailed sign-up (a form, so it carries its CSRF token)."""
 
 
 class PayForm(Form):

@@ -1,4 +1,5 @@
-"""What the portal needs from the vacancies and matching services; adapters/ has their clients and fakes.
+"""What the portal needs from the vacancies and matching services and a mail server; adapters/ has their clients
+and fakes.
 
 Every call carries the signed-in person's bearer token and language; the service decides what they may do.
 """
@@ -60,3 +61,22 @@ class MatchingPort(Protocol):
 
     def candidates(self, token: str, lang: str, vacancy_id: str, limit: int = PAGE_SIZE,
                    cursor: str | None = None) -> Reply: ...
+
+
+@dataclass(frozen=True)
+class Mail:
+    """A plain-text e-mail to one person."""
+
+    to: str
+    subject: str
+    text: str
+
+
+class MailUnavailable(Exception):
+    """Raised when a mail could not be handed to the mail server."""
+
+
+class Mailer(Protocol):
+    """Sends e-mail: through SMTP, to the log in the embedded default, or into a list in tests."""
+
+    def send(self, mail: Mail) -> None: ...

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import math
 from urllib.parse import urlsplit
 
@@ -25,16 +26,17 @@ from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from werkzeug.exceptions import HTTPException
 from wtforms import ValidationError
 
-from services.portal.accounts import AccountError, Accounts, Organisation, TooManyAttempts, new_employer_org_id
+from services.portal.accounts import AccountError, Accounts, SignUpRequested, TooManyAttempts
 from services.portal.candidates import count_all
-from services.portal.forms import CURRENCY_OF, EmployerSignUpForm, SignInForm, VacancyForm
-from services.portal.ports import MatchingPort, ServiceUnavailable, VacanciesPort
+from services.portal.forms import CURRENCY_OF, ConfirmForm, EmployerSignUpForm, SignInForm, VacancyForm
+from services.portal.ports import Mail, Mailer, MailUnavailable, MatchingPort, ServiceUnavailable, VacanciesPort
 from services.portal.vacancy_form import field_id, form_data, form_field_ids, resolve_skills, vacancy_body
 
 LANGUAGES = {"es": "Español", "pt": "Português", "en": "English"}
 MATCHABLE = ("published", "published_with_warnings")  # held, closed and rejected vacancies are never matched
 LANG_COOKIE = "puente_lang"
 SERVICE_TOKEN_TTL_S = 300
+log = logging.getLogger(__name__)
 
 web = Blueprint("web", __name__, template_folder="templates", static_folder="static",
                 static_url_path="/assets/portal")
@@ -54,6 +56,22 @@ def vacancies() -> VacanciesPort:
 def matching() -> MatchingPort:
     """Return the running app's matching client."""
     return current_app.extensions["puente.matching"]
+
+
+def mailer() -> Mailer:
+    """Return the running app's mail sender."""
+    return current_app.extensions["puente.mailer"]
+
+
+def wait_text(wait) -> str:
+    """Return a wait as the reader says it ("in 2 seconds", "dentro de 15 minutos")."""
+    return format_timedelta(wait, threshold=1, add_direction=True)
+
+
+def too_many(template: str, message: str, refused: TooManyAttempts, **context):
+    """Return a form page that says how long to wait, as 429 with Retry-After."""
+    page = render_template(template, errors=[(None, message)], **context)
+    return page, 429, {"Retry-After": str(max(1, math.ceil(refused.wait.total_seconds())))}
 
 
 def select_locale() -> str:
@@ -182,17 +200,15 @@ def home():
 
 @web.route("/signin", methods=["GET", "POST"])
 def sign_in():
-    """Sign in with email and password; after too many failures, say how long to wait (429)."""
+    """Sign in with email and password; after too many failures from here, say how long to wait (429)."""
     form = SignInForm()
     extra = []
     if form.validate_on_submit():
         try:
             user, secret = accounts().sign_in(form.email.data, form.password.data, request.remote_addr)
         except TooManyAttempts as refused:
-            extra.append((None, _("Too many failed attempts to sign in. To protect the account, try again %(wait)s.",
-                                  wait=format_timedelta(refused.wait, threshold=1, add_direction=True))))
-            page = render_template("signin.html", form=form, errors=summary(form, extra))
-            return page, 429, {"Retry-After": str(max(1, math.ceil(refused.wait.total_seconds())))}
+            return too_many("signin.html", _("Too many failed attempts to sign in. To protect the account, try "
+                                             "again %(wait)s.", wait=wait_text(refused.wait)), refused, form=form)
         except AccountError:
             add_error(form, "email", _("The email address or the password is not right"), extra)
         else:
@@ -216,44 +232,128 @@ def sign_out():
     return redirect(url_for("web.home"))
 
 
+def sign_up_mail(requested: SignUpRequested) -> Mail | None:
+    """Return the mail a sign-up leads to, in the page's language: a link to confirm, or to sign in instead."""
+    if requested.kind == "confirm":
+        link = url_for("web.confirm_sign_up", secret=requested.secret, _external=True)
+        return Mail(requested.email, _("Confirm your registration on Puente"), "\n\n".join([
+            _("Hello,"),
+            _("Someone, we hope you, asked to register the organisation “%(org)s” as an employer on Puente with "
+              "this email address. To confirm it and open the account, follow this link within 24 hours:",
+              org=requested.org_name),
+            link,
+            _("If it was not you, ignore this message: nothing is registered without this confirmation.")]))
+    if requested.kind == "registered":
+        link = url_for("web.sign_in", _external=True)
+        return Mail(requested.email, _("Someone tried to register on Puente with your email address"), "\n\n".join([
+            _("Hello,"),
+            _("Someone asked to register an organisation on Puente with this email address, which already has "
+              "an account. If it was you, sign in instead:"),
+            link,
+            _("If it was not you, ignore this message: your account has not changed.")]))
+    return None  # this address had its share of mails today
+
+
 @web.route("/signup/employer", methods=["GET", "POST"])
 def sign_up_employer():
-    """Create an employer organisation and its first account, registered with the vacancies service."""
+    """Take an employer's sign-up and mail a link to confirm it.
+
+    The answer is the same whether or not the address already has an account (its owner is mailed a link to
+    sign in instead), so the form does not tell strangers who uses Puente.
+    """
     form = EmployerSignUpForm()
     if request.method == "GET" and "country" in request.args:
         form.country.data = request.args["country"]
     extra: list[tuple[str | None, str]] = []
+    status = 200
     if form.validate_on_submit():
         try:
-            accounts().check_email_free(form.contact_email.data)
-        except AccountError:
-            add_error(form, "contact_email", _("An account already uses this email address. Sign in instead."), extra)
+            requested = accounts().request_employer_sign_up(
+                form.name.data, form.tax_id.data, form.country.data, form.sector.data, form.contact_email.data,
+                form.password.data, request.remote_addr)
+        except TooManyAttempts as refused:
+            return too_many("signup.html", _("Too many sign-ups from your network. Try again %(wait)s.",
+                                             wait=wait_text(refused.wait)), refused, form=form)
+        except AccountError as refused:  # the form checks the same; kept for a direct POST
+            add_error(form, "password" if refused.field == "password" else "contact_email",
+                      _("Check this answer."), extra)
         else:
-            org = Organisation(new_employer_org_id(form.name.data), form.name.data.strip(), "employer")
-            issuer = current_app.extensions["puente.container"].issuer
-            token = issuer.issue("signup", "employer", org.id, SERVICE_TOKEN_TTL_S)
-            body = {"name": org.name, "tax_id": form.tax_id.data.strip(), "country": form.country.data,
-                    "sector": form.sector.data.strip(), "contact_email": form.contact_email.data.strip().lower()}
+            mail = sign_up_mail(requested)
             try:
-                reply = vacancies().register_employer(token, lang(), body)
-            except ServiceUnavailable:
-                extra.append((None, _("We could not reach the vacancies service. Your answers are kept; "
-                                      "try again in a minute.")))
+                if mail is not None:
+                    mailer().send(mail)
+            except MailUnavailable as exc:
+                log.error("sign-up mail not sent: %s", exc)
+                extra.append((None, _("We could not send the email just now. Your answers are kept; try again "
+                                      "in a few minutes.")))
+                status = 503
             else:
-                if reply.ok:
-                    user = accounts().sign_up_employer(org, form.contact_email.data, form.password.data)
-                    secret = accounts().sign_in(user.email, form.password.data)[1]
-                    session.clear()
-                    session["sid"] = secret
-                    flash(_("Your organisation is registered. You can post your first vacancy."))
-                    return redirect(url_for("web.my_vacancies"))
-                ids = form_field_ids(form)
-                for error in reply.errors:
-                    add_error(form, field_id(error["pointer"], ids), error["reason"], extra)
-                if not reply.errors:
-                    extra.append((None, _("The vacancies service refused the registration.")))
+                session["signup_sent_to"] = requested.email
+                return redirect(url_for("web.sign_up_sent"))
     errors = summary(form, extra)
-    return render_template("signup.html", form=form, errors=errors), 422 if errors else 200
+    return render_template("signup.html", form=form, errors=errors), status if status != 200 else (
+        422 if errors else 200)
+
+
+@web.get("/signup/sent")
+def sign_up_sent():
+    """Tell the person to look for the mail, whatever it says."""
+    email = session.get("signup_sent_to")
+    if not email:
+        return redirect(url_for("web.sign_up_employer"))
+    return render_template("signup_sent.html", email=email)
+
+
+def _no_referrer(response):
+    response.headers["Referrer-Policy"] = "no-referrer"  # the link's secret must not leak to another page
+    return response
+
+
+@web.route("/signup/confirm/<secret>", methods=["GET", "POST"])
+def confirm_sign_up(secret: str):
+    """Show the sign-up a mailed link stands for; confirming registers the organisation and signs in.
+
+    A GET changes nothing, so mail scanners that open links cannot confirm for the person.
+    """
+    pending = accounts().pending_sign_up(secret)
+    if pending is None:
+        return _no_referrer(current_app.make_response((render_template("signup_expired.html"), 404)))
+    form = ConfirmForm()
+    extra: list[tuple[str | None, str]] = []
+    status, refused = 200, False
+    if form.validate_on_submit():
+        issuer = current_app.extensions["puente.container"].issuer
+        token = issuer.issue("signup", "employer", pending.org.id, SERVICE_TOKEN_TTL_S)
+        body = {"name": pending.org.name, "tax_id": pending.tax_id, "country": pending.country,
+                "sector": pending.sector, "contact_email": pending.email}
+        try:
+            reply = vacancies().register_employer(token, lang(), body)
+        except ServiceUnavailable:
+            extra.append((None, _("We could not reach the vacancies service. Your link still works; try again in "
+                                  "a minute.")))
+            status = 503
+        else:
+            if reply.ok or reply.status == 409:  # 409: registered by an earlier try that stopped half-way
+                try:
+                    user = accounts().confirm_sign_up(secret)
+                except AccountError as error:
+                    if error.code != "email_taken":
+                        abort(404)
+                    flash(_("This email address already has an account. Sign in with it."))
+                    return redirect(url_for("web.sign_in"))
+                session.clear()
+                session["sid"] = accounts().start_session(user)
+                flash(_("Your organisation is registered. You can post your first vacancy."))
+                return redirect(url_for("web.my_vacancies"))
+            accounts().cancel_sign_up(secret)
+            extra += [(None, error["reason"]) for error in reply.errors] or [
+                (None, _("The vacancies service refused the registration."))]
+            status, refused = 422, True
+    elif form.errors:
+        extra.append((None, _("The form had expired. Check your answers and send it again.")))
+        status = 400
+    page = render_template("signup_confirm.html", form=form, pending=pending, errors=extra, refused=refused)
+    return _no_referrer(current_app.make_response((page, status)))
 
 
 @web.get("/employer/vacancies")

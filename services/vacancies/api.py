@@ -95,7 +95,8 @@ def create(body):
 @vacancies.doc(**SECURED)
 @requires()
 def list_(args):
-    """List vacancies: an employer sees its own; others see published ones (admins see all)."""
+    """List vacancies: an employer sees its own; others see published ones, and with ``employer`` set to their
+    own organisation (a ministry's feed) its vacancies in every status; admins see all."""
     page = service().list(g.principal, **args)
     headers = {}
     if page.next_cursor:
@@ -222,7 +223,7 @@ def register(body):
 @employers.doc(**SECURED)
 @requires()
 def employer(org_id):
-    """Return an employer."""
+    """Return an employer's record: to its own organisation and administrators; 404 for anyone else."""
     return service().get_employer(g.principal, org_id).__dict__
 
 

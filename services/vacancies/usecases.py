@@ -270,7 +270,7 @@ class VacancyService:
             statuses = tuple(s for s in (statuses or PUBLIC_STATUSES) if s in PUBLIC_STATUSES) or ("-",)
         elif principal.role == "employer":
             employer = principal.org  # an employer lists only its own
-        elif principal.role != "admin":
+        elif principal.role != "admin" and employer != principal.org:  # a ministry's own feed: every status
             statuses = tuple(s for s in (statuses or PUBLIC_STATUSES) if s in PUBLIC_STATUSES) or ("-",)
         flt = VacancyFilter(employer=employer, statuses=statuses, country=country, occupation=occupation)
         after = _position(cursor)
@@ -339,7 +339,13 @@ class VacancyService:
         return employer
 
     def get_employer(self, principal, org_id: str) -> Employer:
-        """Return an employer; its own staff, ministries, counsellors and admins may read it."""
+        """Return an employer's record (tax id, contact e-mail) to its own organisation or an administrator.
+
+        Anyone else is told there is no such employer, exactly as for an unknown id, so the answer does not
+        even say whether an organisation is registered (docs/authorisation.md).
+        """
+        if principal.role != "admin" and principal.org != org_id:
+            raise NotFound("no_employer", NO_SUCH_EMPLOYER)
         with self.uow() as uow:
             employer = uow.employers.get(org_id)
         if employer is None:

@@ -6,12 +6,14 @@ draft's pay against the minimum wage of the real vacancies service before sendin
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -38,13 +40,14 @@ def puente(tmp_path):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PUENTE_")}
     env["PYTHONPATH"] = str(ROOT)
+    log = (tmp_path / "puente.log").open("w")  # a file, not a pipe nobody reads: it holds the mailed links too
     proc = subprocess.Popen([sys.executable, "-m", "services.cli", "up", "--port", str(port), "--no-demo",
                              "--data-dir", str(tmp_path / "embedded")], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.DEVNULL, stderr=log, text=True)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while True:
-        assert proc.poll() is None, proc.stderr.read()
+        assert proc.poll() is None, (tmp_path / "puente.log").read_text()
         try:
             with urllib.request.urlopen(f"{base}/services/vacancies/readyz", timeout=2) as response:
                 if response.status == 200:
@@ -56,6 +59,16 @@ def puente(tmp_path):
     yield base
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(30) == 0
+    log.close()
+
+
+def mailed_link(log: Path, path: str, timeout_s: float = 10) -> str:
+    """Return the last link to ``path`` in a mail the embedded default wrote to its log instead of sending it."""
+    deadline = time.monotonic() + timeout_s
+    while not (found := re.findall(rf"https?://[^\s\"\\]+{path}[A-Za-z0-9_-]+", log.read_text())):
+        assert time.monotonic() < deadline, f"no mail with a link to {path} in the log"
+        time.sleep(0.2)
+    return found[-1]
 
 
 @pytest.fixture
@@ -115,7 +128,7 @@ def reload_until(page, locator, text: str, timeout_s: float = 60) -> None:
         page.reload()
 
 
-def test_an_employer_posts_a_vacancy_held_for_a_low_wage_fixes_it_and_sees_it_published(puente, page):
+def test_an_employer_posts_a_vacancy_held_for_a_low_wage_fixes_it_and_sees_it_published(puente, page, tmp_path):
     page.goto(f"{puente}/signup/employer")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     page.get_by_label("Organisation name").fill("Restaurante El Fogón")
@@ -125,6 +138,9 @@ def test_an_employer_posts_a_vacancy_held_for_a_low_wage_fixes_it_and_sees_it_pu
     page.get_by_label("Email address").fill("jefa@elfogon.example")
     page.get_by_label("Password").fill("a long enough password")
     page.get_by_role("button", name="Create the account").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    page.goto(mailed_link(tmp_path / "puente.log", "/signup/confirm/"))
+    page.get_by_role("button", name="Confirm and open the account").click()
     expect(page.get_by_role("heading", name="My vacancies")).to_be_visible()
 
     page.get_by_role("link", name="Post a vacancy").first.click()

@@ -14,8 +14,8 @@ from datetime import date, datetime
 
 import jwt
 
-from services.portal.accounts import AccountError, Organisation, User, WebSession
-from services.portal.ports import PAGE_SIZE, Reply, ServiceUnavailable
+from services.portal.accounts import AccountError, Organisation, PendingSignUp, User, WebSession
+from services.portal.ports import PAGE_SIZE, Mail, Reply, ServiceUnavailable
 from shared.http import etag as etag_of
 from shared.pagination import decode_cursor, encode_cursor
 
@@ -28,6 +28,7 @@ class InMemoryAccountStore:
         self.orgs: dict[str, Organisation] = {}
         self.users: dict[str, User] = {}
         self.sessions: dict[str, WebSession] = {}
+        self.pending_sign_ups: dict[str, PendingSignUp] = {}
         self._lock = threading.Lock()
 
     def add_org_and_user(self, org: Organisation, user: User) -> None:
@@ -76,6 +77,35 @@ class InMemoryAccountStore:
     def drop_session(self, id_hash: str) -> None:
         """Forget a session."""
         self.sessions.pop(id_hash, None)
+
+    def add_pending(self, pending: PendingSignUp) -> None:
+        """Keep a sign-up until its link is followed."""
+        self.pending_sign_ups[pending.id_hash] = pending
+
+    def pending(self, id_hash: str) -> PendingSignUp | None:
+        """Return a pending sign-up by the hash of its link's secret."""
+        return self.pending_sign_ups.get(id_hash)
+
+    def drop_pending(self, id_hash: str) -> None:
+        """Forget a pending sign-up."""
+        self.pending_sign_ups.pop(id_hash, None)
+
+    def forget_pending_before(self, before: datetime) -> None:
+        """Forget the pending sign-ups whose link expired before ``before``."""
+        with self._lock:
+            for key in [k for k, p in self.pending_sign_ups.items() if p.expires_at <= before]:
+                del self.pending_sign_ups[key]
+
+
+class InMemoryMailer:
+    """Mails kept in a list instead of sent, for unit tests."""
+
+    def __init__(self):
+        self.sent: list[Mail] = []
+
+    def send(self, mail: Mail) -> None:
+        """Keep the mail."""
+        self.sent.append(mail)
 
 
 class InMemoryFailureStore:

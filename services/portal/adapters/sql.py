@@ -1,4 +1,5 @@
-"""The portal's stores in its own database (SQLite or PostgreSQL): accounts, sessions and failed sign-ins."""
+"""The portal's stores in its own database (SQLite or PostgreSQL): accounts, sessions, pending sign-ups and the
+throttles' attempts."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from sqlalchemy import Column, ForeignKey, Index, Integer, MetaData, String, Tab
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from services.portal.accounts import AccountError, Organisation, User, WebSession
+from services.portal.accounts import AccountError, Organisation, PendingSignUp, User, WebSession
 from shared.db import UtcDateTime
 
 portal_metadata = MetaData()
@@ -40,7 +41,20 @@ portal_keys = Table(  # the key that signs the portal's cookies when no PUENTE_S
     Column("value", String(128), nullable=False),
 )
 
-signin_failures = Table(  # failed sign-ins, by account (hashed email) and by network address, for the throttle
+pending_signups = Table(  # employers' sign-ups until the mailed link is followed (24 hours at most)
+    "pending_signups", portal_metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("org_id", String(64), nullable=False),
+    Column("org_name", String(200), nullable=False),
+    Column("tax_id", String(64), nullable=False),
+    Column("country", String(2), nullable=False),
+    Column("sector", String(120), nullable=False),
+    Column("email", String(254), nullable=False),
+    Column("password_hash", String(255), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False, index=True),
+)
+
+signin_failures = Table(  # attempts counted by the throttles (failed sign-ins, sign-ups), by hashed key or address
     "signin_failures", portal_metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("key", String(80), nullable=False),
@@ -122,6 +136,33 @@ class SqlAccountStore:
         with self.sessions() as s, s.begin():
             s.execute(delete(web_sessions).where(web_sessions.c.id_hash == id_hash))
 
+    def add_pending(self, pending: PendingSignUp) -> None:
+        """Keep a sign-up until its link is followed."""
+        with self.sessions() as s, s.begin():
+            s.execute(insert(pending_signups).values(
+                id_hash=pending.id_hash, org_id=pending.org.id, org_name=pending.org.name, tax_id=pending.tax_id,
+                country=pending.country, sector=pending.sector, email=pending.email,
+                password_hash=pending.password_hash, expires_at=pending.expires_at))
+
+    def pending(self, id_hash: str) -> PendingSignUp | None:
+        """Return a pending sign-up by the hash of its link's secret."""
+        with self.sessions() as s:
+            row = s.execute(select(pending_signups).where(pending_signups.c.id_hash == id_hash)).mappings().first()
+        if row is None:
+            return None
+        return PendingSignUp(row["id_hash"], Organisation(row["org_id"], row["org_name"], "employer"), row["tax_id"],
+                             row["country"], row["sector"], row["email"], row["password_hash"], row["expires_at"])
+
+    def drop_pending(self, id_hash: str) -> None:
+        """Forget a pending sign-up."""
+        with self.sessions() as s, s.begin():
+            s.execute(delete(pending_signups).where(pending_signups.c.id_hash == id_hash))
+
+    def forget_pending_before(self, before: datetime) -> None:
+        """Forget the pending sign-ups whose link expired before ``before``."""
+        with self.sessions() as s, s.begin():
+            s.execute(delete(pending_signups).where(pending_signups.c.expires_at <= before))
+
     def signing_key(self, make) -> str:
         """Return the cookie-signing key kept in the database, created with ``make()`` on first use."""
         with self.sessions() as s, s.begin():
@@ -137,7 +178,7 @@ class SqlAccountStore:
 
 
 class SqlFailureStore:
-    """Failed sign-ins in the portal's database, so every worker process sees the same counts."""
+    """The throttles' attempts in the portal's database, so every worker process sees the same counts."""
 
     def __init__(self, sessions: sessionmaker[Session]):
         self.sessions = sessions

@@ -128,6 +128,25 @@ def test_the_employer_sees_only_eligible_consenting_candidates_by_pseudonym(serv
     assert len(counsellor) == 3 and counsellor[-1]["eligible"] is False
 
 
+def test_a_counsellor_sees_a_vacancys_candidates_only_from_their_own_centre_and_an_admin_sees_all(service):
+    container, deliver, client = service
+    v = vacancy()
+    lima, cucuta = profile(), profile(centre="centre-cucuta", languages=[{"code": "es", "level": "B2"}])
+    deliver(ev("vacancy.published", v, "vacancy_id"),
+            *[ev("profile.published", x, "profile_id") for x in (lima, cucuta)])
+    url = f"/api/v1/matches?vacancy={v['vacancy_id']}"
+
+    def candidates(role, org):
+        r = client.get(url, headers=auth(container, role, org))
+        assert r.status_code == 200, r.json
+        return {i["profile_id"] for i in r.json["items"]}
+
+    assert candidates("counsellor", "centre-lima") == {lima["profile_id"]}
+    assert candidates("counsellor", "centre-cucuta") == {cucuta["profile_id"]}
+    assert candidates("counsellor", "centre-elsewhere") == set()
+    assert candidates("admin", "puente") == {lima["profile_id"], cucuta["profile_id"]}
+
+
 def test_held_vacancies_leave_the_ranking_duplicates_are_ignored_and_suggestions_go_through_the_outbox(service):
     container, deliver, client = service
     p, v = profile(), vacancy()

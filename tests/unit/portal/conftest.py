@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from services.portal.adapters.memory import FakeMatching, FakeVacancies
+from services.portal.adapters.memory import FakeMatching, FakeVacancies, InMemoryMailer
 from services.portal.app import SERVICE
 from shared.bus import InMemoryBus
 from shared.service import build_container
@@ -26,11 +26,17 @@ def matching():
 
 
 @pytest.fixture
-def container(tmp_path, fake, matching):
+def mailer():
+    return InMemoryMailer()
+
+
+@pytest.fixture
+def container(tmp_path, fake, matching, mailer):
     container = build_container(SERVICE, load_settings({}, bus="memory", secret_key="p" * 40), bus=InMemoryBus(),
                                 data_dir=tmp_path)
     container.extras["vacancies_client"] = fake
     container.extras["matching_client"] = matching
+    container.extras["mailer"] = mailer
     yield container
     container.engine.dispose()
 
@@ -73,9 +79,28 @@ VACANCY = {"title": "Cocinero de línea", "description": "Preparar platos calien
            "benefits-social_security": "y"}
 
 
+LINK = re.compile(r"https?://[^/\s]+(/signup/confirm/[A-Za-z0-9_-]+)")
+
+
+def confirmation_path(mailer, to: str) -> str:
+    """Return the path of the confirmation link in the last mail sent to ``to``."""
+    mail = [m for m in mailer.sent if m.to == to.strip().lower()][-1]
+    match = LINK.search(mail.text)
+    assert match, mail.text
+    return match.group(1)
+
+
+def sign_up(client, mailer, **changes):
+    """Sign up an employer through the pages: send the form, follow the mailed link, confirm; return the answer."""
+    data = {**EMPLOYER, **changes}
+    sent = submit(client, "/signup/employer", data)
+    assert sent.status_code == 302 and sent.location.endswith("/signup/sent"), sent.get_data(as_text=True)
+    return submit(client, confirmation_path(mailer, data["contact_email"]), {})
+
+
 @pytest.fixture
-def employer(visitor):
-    """Sign up an employer through the page and return the signed-in client."""
-    response = submit(visitor, "/signup/employer", EMPLOYER)
+def employer(visitor, mailer):
+    """Sign up an employer through the pages and return the signed-in client."""
+    response = sign_up(visitor, mailer)
     assert response.status_code == 302, response.get_data(as_text=True)
     return visitor

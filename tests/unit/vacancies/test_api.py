@@ -83,3 +83,17 @@ def test_findings_read_in_the_callers_language_with_its_number_format(embedded, 
 def test_a_cursor_that_was_not_given_out_is_refused_naming_the_parameter(embedded, employer):
     refused = Client(embedded.wsgi).get("/api/v1/vacancies?cursor=not-a-cursor", headers=employer)
     assert refused.status_code == 422 and refused.json["errors"][0]["pointer"] == "/cursor"
+
+
+def test_an_employer_gets_a_404_for_another_employers_record_and_never_its_tax_id_or_email(embedded, employer):
+    client = Client(embedded.wsgi)
+    record = {"name": "Constructora Test", "tax_id": "900111222-3", "country": "CO", "sector": "construction",
+              "contact_email": "obras@constructora-test.example"}
+    assert client.post("/api/v1/employers", json=record, headers=employer).status_code in (201, 409)
+    own = client.get("/api/v1/employers/employer-test", headers=employer)
+    assert own.status_code == 200 and own.json["tax_id"] == "900111222-3"
+    other = embedded.containers["vacancies"].issuer.issue("e2", "employer", "employer-rival")
+    refused = client.get("/api/v1/employers/employer-test", headers={"Authorization": f"Bearer {other}"})
+    assert refused.status_code == 404 and refused.mimetype == "application/problem+json"
+    assert "900111222-3" not in refused.get_data(as_text=True)
+    assert "obras@constructora-test.example" not in refused.get_data(as_text=True)

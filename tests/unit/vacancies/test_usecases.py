@@ -18,6 +18,7 @@ EMPLOYER = Principal("u1", "employer", "employer-a")
 OTHER = Principal("u2", "employer", "employer-b")
 ADMIN = Principal("a1", "admin", "puente")
 COUNSELLOR = Principal("c1", "counsellor", "centre-lima")
+MINISTRY = Principal("m1", "ministry", "ministry-pe")
 
 
 @pytest.fixture
@@ -102,6 +103,37 @@ def test_held_vacancies_are_visible_only_to_their_employer_and_admins(service):
     with pytest.raises(NotFound) as err:
         service.get(COUNSELLOR, held.id)
     assert err.value.status == 404
+
+
+EMPLOYER_RECORD = {"name": "Restaurante A", "tax_id": "20123456789", "country": "PE", "sector": "food",
+                   "contact_email": "rrhh@restaurante-a.example"}
+
+
+def test_an_employer_reads_its_own_record_and_admins_read_any(service):
+    service.register_employer(EMPLOYER, EMPLOYER_RECORD)
+    assert service.get_employer(EMPLOYER, "employer-a").tax_id == "20123456789"
+    assert service.get_employer(ADMIN, "employer-a").contact_email == "rrhh@restaurante-a.example"
+
+
+@pytest.mark.parametrize("outsider", [OTHER, COUNSELLOR, MINISTRY], ids=lambda p: p.role)
+def test_another_organisations_employer_record_is_not_found_as_if_it_did_not_exist(service, outsider):
+    service.register_employer(EMPLOYER, EMPLOYER_RECORD)
+    with pytest.raises(NotFound) as hidden:
+        service.get_employer(outsider, "employer-a")
+    with pytest.raises(NotFound) as missing:
+        service.get_employer(outsider, "employer-nobody")
+    assert hidden.value.status == missing.value.status == 404 and str(hidden.value) == str(missing.value)
+
+
+def test_a_ministry_feeding_vacancies_lists_its_own_held_ones_and_only_published_ones_of_others(service):
+    held = service.create(MINISTRY, body(pay={"amount": 1, "currency": "PEN", "period": "month"})).vacancy
+    mine = service.create(MINISTRY, body()).vacancy
+    theirs_held = service.create(EMPLOYER, body(pay={"amount": 1, "currency": "PEN", "period": "month"})).vacancy
+    theirs = service.create(EMPLOYER, body()).vacancy
+    assert {v.id for v in service.list(MINISTRY, employer="ministry-pe").items} == {held.id, mine.id}
+    assert {v.id for v in service.list(MINISTRY).items} == {mine.id, theirs.id}
+    assert service.list(MINISTRY, employer="employer-a").items == [theirs]
+    assert theirs_held.id not in {v.id for v in service.list(COUNSELLOR, employer="employer-a").items}
 
 
 def test_lists_page_with_a_cursor_without_repeats(service):
