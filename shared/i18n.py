@@ -23,6 +23,7 @@ from babel.support import NullTranslations, Translations
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 LANGUAGES = ("es", "pt", "en", "fr")
 DEFAULT_LANGUAGE = "en"
+LANGUAGE_COOKIE = "puente_lang"  # the language a person chose on the portal's pages, read by every service
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"

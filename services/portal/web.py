@@ -30,10 +30,11 @@ from services.portal.candidates import count_all
 from services.portal.forms import CURRENCY_OF, EmployerSignUpForm, SignInForm, VacancyForm
 from services.portal.ports import MatchingPort, ServiceUnavailable, VacanciesPort
 from services.portal.vacancy_form import field_id, form_data, form_field_ids, resolve_skills, vacancy_body
+from shared.i18n import LANGUAGE_COOKIE
 
 LANGUAGES = {"es": "Español", "pt": "Português", "en": "English"}
 MATCHABLE = ("published", "published_with_warnings")  # held, closed and rejected vacancies are never matched
-LANG_COOKIE = "puente_lang"
+LANG_COOKIE = LANGUAGE_COOKIE
 SERVICE_TOKEN_TTL_S = 300
 
 web = Blueprint("web", __name__, template_folder="templates", static_folder="static",
