@@ -11,9 +11,10 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from services.matching.domain import AUDIT_GROUPS, LANGS, blockers_out, explain
 from services.matching.sql_store import SqlReadModelStore
-from services.matching.wiring import matcher_of
+from services.matching.wiring import CONSUMES, matcher_of
 from shared.auth import requires
 from shared.http import problem
+from shared.service import consumer_behind
 
 blp = Blueprint("matches", __name__, url_prefix="/api/v1/matches", description="Ranked matches")
 MAX_LIMIT = 100
@@ -54,6 +55,9 @@ class MatchPage(Schema):
     items = fields.List(fields.Nested(MatchItem), required=True)
     next_cursor = fields.String(allow_none=True, required=True)
     model_version = fields.String(required=True)
+    preparing = fields.Boolean(required=True, metadata={
+        "description": "true while matching still has events to apply (new profiles or vacancies being encoded): "
+                       "the list may grow; known in the embedded mode, always false on Kafka for now"})
 
 
 def _offset(cursor: str | None) -> int | None:
@@ -127,7 +131,8 @@ def matches(query):
     more = offset + query["limit"] < len(ranked)
     # The version the items were ranked with, even if a retraining swapped the model since.
     return {"items": items, "next_cursor": _cursor(offset + query["limit"]) if more else None,
-            "model_version": ranked[0].model_version if ranked else matcher.model_version}
+            "model_version": ranked[0].model_version if ranked else matcher.model_version,
+            "preparing": consumer_behind(container, CONSUMES)}
 
 
 audit_blp = Blueprint("matching-audit", __name__, url_prefix="/api/v1/matching", description="Fairness audit")

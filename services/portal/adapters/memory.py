@@ -288,6 +288,7 @@ class FakeMatching:
     ranked: dict[str, list[dict]] = field(default_factory=dict)
     owners: dict[str, str] = field(default_factory=dict)
     unavailable: bool = False
+    preparing: bool = False  # matching still has events to apply
     calls: list[tuple[str, str, str | None]] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -322,4 +323,5 @@ class FakeMatching:
         start = decode_cursor(cursor, 1)[0] if cursor else 0
         end = start + limit
         next_cursor = encode_cursor(end) if end < len(items) else None
-        return Reply(200, {"items": items[start:end], "next_cursor": next_cursor, "model_version": "fake"})
+        return Reply(200, {"items": items[start:end], "next_cursor": next_cursor, "model_version": "fake",
+                           "preparing": self.preparing})

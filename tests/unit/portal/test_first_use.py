@@ -116,3 +116,16 @@ def test_in_one_process_a_services_links_carry_the_host_the_browser_used():
     with portal.test_request_context("/employer/vacancies", base_url="https://puente.example"):
         reply = WsgiTransport(service)("GET", "/jobs/j1", {}, None, None)
     assert reply.body["url"] == "https://puente.example/jobs/j1"
+
+
+@pytest.mark.parametrize(("eligible", "said"), [
+    (0, "Matches are still being prepared. Look again in a few minutes."),
+    (2, "Eligible candidates so far: 2. Matches are still being prepared, so look again in a few minutes.")])
+def test_my_vacancies_says_when_matches_are_still_being_prepared(employer, fake, matching, eligible, said):
+    submit(employer, "/employer/vacancies/new", {**VACANCY, "pay-amount": "1600000"})
+    (vacancy,) = fake.vacancies.values()
+    matching.rank(vacancy["id"], vacancy["employer_id"], eligible=eligible)
+    matching.preparing = True
+    assert said in text(employer.get("/employer/vacancies"))
+    matching.preparing = False
+    assert "still being prepared" not in text(employer.get("/employer/vacancies"))
