@@ -15,6 +15,7 @@ from pathlib import Path
 from flask import Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from werkzeug.datastructures import MIMEAccept
+from werkzeug.exceptions import default_exceptions
 
 from shared.i18n import N_, translate
 
@@ -28,6 +29,9 @@ ADVICE = {
     404: N_("There is nothing at this address. Check it, or start again from the start page."),
     429: N_("Too many requests in a short time. Wait a moment, then try again."),
 }
+# werkzeug's own English descriptions ("The requested URL was not found on the server. ...") say nothing the
+# page's title and advice do not say in the reader's language, so the page leaves them out.
+GENERIC_DETAILS = frozenset(e.description for e in default_exceptions.values())
 ADVICE_SERVER = N_("Something went wrong on our side. Try again in a minute.")
 ADVICE_OTHER = N_("The request could not be completed.")
 
@@ -58,8 +62,9 @@ def problem_page(body: dict, lang: str) -> Response:
     def gettext(message: str, **params) -> str:
         return translate(message, lang, **params)
 
+    shown = {**body, "detail": None} if body.get("detail") in GENERIC_DETAILS else body
     html = _environment().get_template("problem.html").render(
-        _=gettext, lang=lang, problem=body, advice=gettext(advice), style=STYLE)
+        _=gettext, lang=lang, problem=shown, advice=gettext(advice), style=STYLE)
     response = Response(html, mimetype="text/html")
     response.headers["Content-Security-Policy"] = CSP
     response.headers["X-Content-Type-Options"] = "nosniff"
