@@ -17,6 +17,7 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
+from bench.dataset import require_data
 from services.vacancies.domain.gate import DecentWorkGate
 from services.vacancies.domain.model import CONTRACT_TYPES, Draft, Pay
 from shared.text import fold
@@ -58,6 +59,7 @@ def main(argv=None) -> int:
     p.add_argument("--as-of", type=date.fromisoformat, default=date(2025, 8, 1))
     p.add_argument("--show", action="store_true", help="print every miss and false hold")
     args = p.parse_args(argv)
+    require_data(args.path)
     rows = [json.loads(line) for line in args.path.read_text(encoding="utf-8").splitlines() if line.strip()]
     gate = DecentWorkGate()
     started = time.perf_counter()

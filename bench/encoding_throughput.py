@@ -37,6 +37,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.dataset import require_data  # noqa: E402
 from shared.encoders import (  # noqa: E402
     CachedEncoder,  # noqa: E402
     InMemoryEmbeddingCache,
@@ -169,6 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--single", type=int, default=40, help="texts for the one-text latency")
     ap.add_argument("--limit", type=int, help="use only the first N texts")
     args = ap.parse_args(argv)
+    require_data(args.data, "vacancies.jsonl", "profiles.jsonl")
 
     texts = load_texts(args.data, args.limit)
     work = batches(texts, args.batch)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.dataset import require_data
 from services.credentials.domain.assessment import field_occupations
 from services.credentials.domain.rules import load_rulebook
 from services.matching.adapters.memory import InMemoryReadModelStore
@@ -173,6 +174,7 @@ def main(argv=None) -> int:
     ap.add_argument("--require-work-authorization", action="store_true",
                     help="vacancies require a permit in their country (grades ignore this; reported apart)")
     args = ap.parse_args(argv)
+    require_data(args.data, "profiles.jsonl", "vacancies.jsonl", "qrels.jsonl", "constraints.jsonl")
     profiles = read_jsonl(args.data / "profiles.jsonl")
     vacancies = read_jsonl(args.data / "vacancies.jsonl")
     qrels = defaultdict(dict)

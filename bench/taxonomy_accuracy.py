@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
+from bench.dataset import require_data  # noqa: E402
 from shared.encoders import make_encoder  # noqa: E402
 from shared.taxonomy import load_taxonomy  # noqa: E402
 from shared.taxonomy.langdetect import detect_language  # noqa: E402
@@ -98,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--encoders", default=DEFAULT_ENCODERS, help=f"comma-separated specs ({DEFAULT_ENCODERS})")
     parser.add_argument("--show-misses", action="store_true", help="print the misses of the best encoder")
     args = parser.parse_args(argv)
+    require_data(args.data, "vacancies.jsonl", "profiles.jsonl")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
     taxonomy = load_taxonomy()

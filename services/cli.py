@@ -56,23 +56,22 @@ def main() -> None:
 @click.option("--data-dir", default="var/embedded", show_default=True, type=click.Path(path_type=Path))
 @click.option("--demo/--no-demo", default=True, show_default=True, help="Load the demo organisations and data.")
 def up(host: str, port: int, data_dir: Path, demo: bool) -> None:
-    """Run every service in one process: SQLite files, in-process bus, one HTTP port."""
-    from services.embedded import build_embedded, load_demo_data
+    """Run every service in one process: SQLite files, in-process bus, one HTTP port (make up ARGS="--port 8080")."""
+    from rich.console import Console
+
+    from services.startup import start_embedded
     from shared.gunicorn import run_gunicorn
 
     settings = _settings(bus="memory")
     configure_logging("puente", settings.log_level)
+    console = Console(stderr=True, highlight=False)
     holder = {}
 
     def load():
         try:
-            embedded = build_embedded(settings, data_dir)
+            embedded = start_embedded(settings, data_dir, host=host, port=port, demo=demo, console=console)
         except StartupError as exc:
             _fail_startup(exc)
-        embedded.start_background()
-        if demo:
-            created = load_demo_data(embedded)
-            click.echo(f"demo data: {created or 'none yet'}", err=True)
         holder["embedded"] = embedded
         return embedded.wsgi
 
@@ -80,7 +79,7 @@ def up(host: str, port: int, data_dir: Path, demo: bool) -> None:
         if "embedded" in holder:
             holder["embedded"].shutdown()
 
-    click.echo(f"Puente is starting on http://{host}:{port}/ (data in {data_dir})", err=True)
+    console.print(f"Puente is starting on http://{host}:{port}/ (data in {data_dir})")
     run_gunicorn(load, bind=f"{host}:{port}", workers=1, threads=8, on_worker_exit=on_exit)
 
 

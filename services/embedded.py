@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,6 +70,11 @@ class Embedded:
                 consumer = make_consumer(service, container)
                 self.threads.append(run_until(self.stop, consumer.run, f"consumer-{service.name}"))
 
+    def backlog(self, name: str) -> int:
+        """Return how many events service ``name`` has yet to apply: its consumer group's lag on the bus."""
+        consumes = next(s.consumes for s in all_services() if s.name == name)
+        return self.bus.lag(name, consumes)
+
     def shutdown(self, timeout_s: float = 5.0) -> None:
         """Stop the background threads and release the databases."""
         self.stop.set()
@@ -87,14 +93,17 @@ def load_demo_data(embedded: Embedded) -> dict[str, int]:
     return created
 
 
-def build_embedded(settings: Settings, data_dir: Path) -> Embedded:
-    """Build every service on SQLite files in ``data_dir`` and one in-process bus."""
+def build_embedded(settings: Settings, data_dir: Path, progress: Callable[[str], None] | None = None) -> Embedded:
+    """Build every service on SQLite files in ``data_dir`` and one in-process bus; ``progress`` hears each
+    service's name once its database is migrated and its app built."""
     bus = InMemoryBus()
     containers, apps = {}, {}
     for service in all_services():
         container = build_container(service, settings, bus=bus, data_dir=data_dir)
         containers[service.name] = container
         apps[service.name] = service.create_app(container)
+        if progress is not None:
+            progress(service.name)
     ensure_topics(containers["portal"])
     # In one process the portal calls the other services' apps directly instead of over the network.
     containers["portal"].extras["local_apps"] = apps

@@ -21,17 +21,37 @@ from sqlalchemy import Column, MetaData, String, Table, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared.db import UtcDateTime
+from shared.i18n import N_
 
 ROLES = ("employer", "counsellor", "ministry", "admin")
 ISSUER = "puente"
 
 
-class AuthError(Exception):
+class _Refusal(Exception):
+    """A refusal whose text is a msgid of the shared catalogue, said in the reader's language by the HTTP layer."""
+
+    def __init__(self, message: str, **params: str):
+        self.message, self.params = message, params
+        super().__init__(message % params if params else message)
+
+
+class AuthError(_Refusal):
     """Raised for missing or invalid credentials (HTTP 401)."""
 
 
-class Forbidden(Exception):
+class Forbidden(_Refusal):
     """Raised when valid credentials lack the role or organisation needed (HTTP 403)."""
+
+
+ROLE_NOT_ALLOWED = N_("The role %(role)s may not do this; it needs one of: %(roles)s.")
+OTHER_ORG = N_("This belongs to another organisation.")
+TOKEN_EXPIRED = N_("The token has expired.")
+TOKEN_INVALID = N_("The token is not valid: %(reason)s")
+TOKEN_CLAIMS = N_("The token carries no valid role and organisation.")
+KEY_MALFORMED = N_("The API key is malformed.")
+KEY_INVALID = N_("The API key is not valid.")
+CREDENTIALS_REQUIRED = N_("Credentials are required: send 'Authorization: Bearer <token>'.")
+SCHEME_UNSUPPORTED = N_("Unsupported Authorization scheme; use Bearer.")
 
 
 @dataclass(frozen=True)
@@ -46,9 +66,9 @@ class Principal:
     def require(self, *roles: str, org: str | None = None) -> None:
         """Raise Forbidden unless this principal has one of ``roles`` (and belongs to ``org``, if given)."""
         if roles and self.role not in roles:
-            raise Forbidden(f"role '{self.role}' may not do this; needs one of: {', '.join(roles)}")
+            raise Forbidden(ROLE_NOT_ALLOWED, role=self.role, roles=", ".join(roles))
         if org is not None and self.org != org and self.role != "admin":
-            raise Forbidden("this belongs to another organisation")
+            raise Forbidden(OTHER_ORG)
 
 
 class TokenIssuer:
@@ -74,11 +94,11 @@ class TokenIssuer:
             claims = jwt.decode(token, self._secret, algorithms=["HS256"], issuer=self.issuer,
                                 options={"require": ["exp", "sub", "iss"]})
         except jwt.ExpiredSignatureError:
-            raise AuthError("the token has expired") from None
+            raise AuthError(TOKEN_EXPIRED) from None
         except jwt.InvalidTokenError as exc:
-            raise AuthError(f"the token is not valid: {exc}") from None
+            raise AuthError(TOKEN_INVALID, reason=str(exc)) from None
         if claims.get("role") not in ROLES or not claims.get("org"):
-            raise AuthError("the token carries no valid role and organisation")
+            raise AuthError(TOKEN_CLAIMS)
         return Principal(claims["sub"], claims["role"], claims["org"])
 
 
@@ -181,10 +201,10 @@ def verify_api_key(store, plain: str) -> Principal:
     prefix, _, rest = plain.partition("_")
     key_id, _, secret = rest.partition("_")
     if prefix != "puente" or not key_id or not secret:
-        raise AuthError("the API key is malformed")
+        raise AuthError(KEY_MALFORMED)
     record = store.get(key_id)
     if record is None or record.revoked or not hmac.compare_digest(record.secret_hash, _hash(secret)):
-        raise AuthError("the API key is not valid")
+        raise AuthError(KEY_INVALID)
     return Principal(f"apikey:{key_id}", record.role, record.org, via="api_key")
 
 
@@ -201,13 +221,13 @@ class Authenticator:
         if api_key and self.api_keys is not None:
             return verify_api_key(self.api_keys, api_key)
         if not authorization:
-            raise AuthError("credentials are required: send 'Authorization: Bearer <token>'")
+            raise AuthError(CREDENTIALS_REQUIRED)
         scheme, _, credentials = authorization.partition(" ")
         if scheme.lower() == "bearer" and credentials:
             return self.issuer.verify(credentials.strip())
         if scheme.lower() == "apikey" and credentials and self.api_keys is not None:
             return verify_api_key(self.api_keys, credentials.strip())
-        raise AuthError("unsupported Authorization scheme; use Bearer")
+        raise AuthError(SCHEME_UNSUPPORTED)
 
 
 def requires(*roles: str) -> Callable:

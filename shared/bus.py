@@ -132,6 +132,13 @@ class InMemoryBus:
             t = self._topics.get(topic)
             return [m for part in t.partitions for m in part] if t else []
 
+    def lag(self, group: str, topics: Iterable[str]) -> int:
+        """Return how many messages of ``topics`` the consumer ``group`` has not committed yet."""
+        with self._cond:
+            return sum(len(log) - self._committed[(group, name, p)]
+                       for name in topics if name in self._topics
+                       for p, log in enumerate(self._topics[name].partitions))
+
     # -- producing ------------------------------------------------------------------------
     def _append(self, record: Record) -> None:
         if self.fail_sends:

@@ -17,7 +17,8 @@ from shared.auth import Authenticator, AuthError, Forbidden
 from shared.context import reset_correlation_id, sanitize_correlation_id, set_correlation_id
 from shared.errors import ApiError, PreconditionFailed, PreconditionRequired
 from shared.errors import etag as etag  # re-exported: views set ETags from here
-from shared.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, translate, translate_field_reason
+from shared.i18n import DEFAULT_LANGUAGE, LANGUAGE_COOKIE, LANGUAGES, N_, translate, translate_field_reason
+from shared.problem_page import prefers_html, problem_page
 
 log = logging.getLogger("puente.http")
 
@@ -48,10 +49,10 @@ def flatten_errors(messages, prefix=()) -> list[dict[str, str]]:
 
 
 def language() -> str:
-    """Return the language the caller reads: ``?lang=`` when it names one we have, else Accept-Language."""
-    asked = request.args.get("lang")
-    if asked in LANGUAGES:
-        return asked
+    """Return the language the caller reads: ``?lang=``, else the one chosen on the portal, else Accept-Language."""
+    for asked in (request.args.get("lang"), request.cookies.get(LANGUAGE_COOKIE)):
+        if asked in LANGUAGES:
+            return asked
     return request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LANGUAGE)
 
 
@@ -86,15 +87,19 @@ INVALID_FIELDS = N_("One or more fields are invalid; see errors.")
 
 def problem(status: int, title: str, detail: str | None = None, *, type_: str = "about:blank",
             errors: list[dict[str, str]] | None = None, headers: Mapping[str, str] | None = None):
-    """Build an RFC 9457 problem+json response."""
+    """Build an RFC 9457 problem+json response, or its HTML page for a browser (Accept prefers text/html)."""
     body = {"type": type_, "title": title, "status": status, "instance": request.path}
     if detail:
         body["detail"] = detail
     if errors:
         body["errors"] = errors
-    response = jsonify(body)
+    if prefers_html(request.accept_mimetypes):
+        response = problem_page(body, language())
+    else:
+        response = jsonify(body)
+        response.mimetype = PROBLEM
     response.status_code = status
-    response.mimetype = PROBLEM
+    response.vary.add("Accept")
     for k, v in (headers or {}).items():
         response.headers[k] = v
     return response
@@ -209,11 +214,15 @@ def create_service_app(name: str, *, authenticator: Authenticator, readiness: Ma
 
     @app.errorhandler(AuthError)
     def _unauthorized(exc):
-        return problem(401, "Unauthorized", str(exc), headers={"WWW-Authenticate": 'Bearer realm="puente"'})
+        lang = language()
+        return problem(401, translate(_TITLES[401], lang), translate(exc.message, lang, **exc.params), headers={
+            "WWW-Authenticate": 'Bearer realm="puente"', "Content-Language": lang})
 
     @app.errorhandler(Forbidden)
     def _forbidden(exc):
-        return problem(403, "Forbidden", str(exc))
+        lang = language()
+        return problem(403, translate(_TITLES[403], lang), translate(exc.message, lang, **exc.params),
+                       headers={"Content-Language": lang})
 
     @app.errorhandler(Exception)
     def _unexpected(exc):

@@ -16,13 +16,15 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import format_currency, format_decimal, get_decimal_symbol, get_group_symbol
 from babel.support import NullTranslations, Translations
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 LANGUAGES = ("es", "pt", "en", "fr")
 DEFAULT_LANGUAGE = "en"
+LANGUAGE_COOKIE = "puente_lang"  # the language a person chose on the portal's pages, read by every service
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
@@ -58,6 +60,54 @@ def format_param(value: Any, lang: str) -> Any:
     if isinstance(value, date):
         return format_date(value, format="long", locale=lang)
     return value
+
+
+def format_money(amount: float | Decimal, currency: str, lang: str) -> str:
+    """Return an amount of money as the reader writes it: "1.700.000 COP" (es), "COP 1,700,000" (en), "R$ 2.200"
+    (pt); cents only when there are some."""
+    lang = language([lang])
+    value = Decimal(str(amount))
+    whole = value == value.to_integral_value()
+    pattern = Locale.parse(lang).currency_formats["standard"].pattern
+    if whole:
+        pattern = re.sub(r"\.0+", "", pattern)
+    text = format_currency(value, currency, format=pattern, locale=lang, currency_digits=not whole)
+    # CLDR sets a currency code apart from the digits (babel does not): "COP1,700,000" -> "COP 1,700,000".
+    return re.sub(r"(?<=[A-Z])(?=\d)|(?<=\d)(?=[A-Z])", "\u00a0", text)
+
+
+_SPACES = re.compile(r"[\s\u00a0\u202f]")
+
+
+def read_number(text: str, lang: str) -> Decimal:
+    """Return the number a person typed the way ``lang`` writes numbers, or raise ValueError rather than guess.
+
+    Spanish and Portuguese read "1.500.000", "1500000" and "42,5"; English reads "1,500,000" and "42.5"; spaces
+    may group thousands in every language ("1 500 000"). Groups must have three digits, so "42.5" in Spanish or
+    "42,5" in English is refused instead of being read as 425; so are exponents, NaN and other scripts' digits.
+    """
+    lang = language([lang])
+    group, decimal = get_group_symbol(lang), get_decimal_symbol(lang)
+    value = _SPACES.sub(" ", text.strip())
+    groups = "|".join(re.escape(g) for g in {" ", _SPACES.sub(" ", group)})
+    match = re.fullmatch(rf"([+-]?)([0-9]{{1,3}}(?:(?:{groups})[0-9]{{3}})+|[0-9]+)(?:{re.escape(decimal)}([0-9]+))?",
+                         value)
+    if match is None:
+        raise ValueError(f"{text!r} is not a number written the {lang} way")
+    sign, whole, fraction = match.groups()
+    return Decimal(sign + re.sub(r"[^0-9]", "", whole) + ("." + fraction if fraction else ""))
+
+
+# Pay with its period, one sentence per period so each language can word it its own way.
+PAY_PER_PERIOD = {"hour": N_("%(amount)s an hour"), "day": N_("%(amount)s a day"), "week": N_("%(amount)s a week"),
+                  "month": N_("%(amount)s a month"), "year": N_("%(amount)s a year")}
+
+
+def format_pay(amount: float | Decimal, currency: str, period: str, lang: str) -> str:
+    """Return pay as the reader says it: "1.700.000 COP al mes" (es), "COP 1,700,000 a month" (en)."""
+    money = format_money(amount, currency, lang)
+    message = PAY_PER_PERIOD.get(period)
+    return translate(message, lang, amount=money) if message else f"{money} / {period}"
 
 
 def translate(message: str, lang: str, /, **params: Any) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -161,6 +161,13 @@ def make_consumer(service: ServiceDefinition, container: Container) -> EventCons
         inbox=SqlInbox(container.sessions, service.name), dead_letters=container.bus.producer(),
         max_attempts=container.settings.consumer_max_attempts, on_tombstone=service.on_tombstone(container),
     )
+
+
+def consumer_behind(container: Container, topics: Sequence[str]) -> bool:
+    """Return whether the service's consumer group (named after the service) has events on ``topics`` it has not
+    applied yet. Known on the in-process bus of the embedded mode; False where the bus cannot say (Kafka)."""
+    lag = getattr(container.bus, "lag", None)
+    return bool(lag(container.name, topics)) if lag is not None else False
 
 
 def run_until(stop: threading.Event, target: Callable[[threading.Event], None], name: str) -> threading.Thread:

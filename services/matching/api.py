@@ -6,10 +6,12 @@ from __future__ import annotations
 from flask import current_app, g
 from flask_smorest import Blueprint
 
+from services.matching.events import CONSUMES
 from services.matching.schemas import AuditQuery, AuditReport, MatchPage, MatchQuery, ModelReport
 from services.matching.usecases import MatchingService
 from shared.auth import requires
 from shared.http import language
+from shared.service import consumer_behind
 
 SERVICE_KEY = "matching.service"
 
@@ -40,7 +42,8 @@ def matches(query):
     """
     page = _service().matches_for(g.principal, profile=query.get("profile"), vacancy=query.get("vacancy"),
                                   cursor=query["cursor"], limit=query["limit"], lang=language())
-    return {"items": page.items, "next_cursor": page.next_cursor, "model_version": page.model_version}
+    return {"items": page.items, "next_cursor": page.next_cursor, "model_version": page.model_version,
+            "preparing": consumer_behind(current_app.extensions["puente.container"], CONSUMES)}
 
 
 @audit_blp.get("/audit")

@@ -45,6 +45,9 @@ class MatchPage(Schema):
     items = fields.List(fields.Nested(MatchItem), required=True)
     next_cursor = fields.String(allow_none=True, required=True)
     model_version = fields.String(required=True)
+    preparing = fields.Boolean(required=True, metadata={
+        "description": "true while matching still has events to apply (new profiles or vacancies being encoded): "
+                       "the list may grow; known in the embedded mode, always false on Kafka for now"})
 
 
 class AuditQuery(Schema):

@@ -12,15 +12,16 @@ from dataclasses import dataclass
 from services.portal.ports import PAGE_SIZE, MatchingPort, ServiceUnavailable
 
 MAX_PAGES = 5  # beyond PAGE_SIZE * MAX_PAGES the list says "more than"
-COUNTED, NOT_RANKED, UNAVAILABLE = "counted", "not_ranked", "unavailable"
+COUNTED, NOT_RANKED, UNAVAILABLE, PREPARING = "counted", "not_ranked", "unavailable", "preparing"
 
 
 @dataclass(frozen=True)
 class MatchCount:
     """How many eligible candidates matching has for a vacancy, or why it cannot say.
 
-    ``state`` is "counted", "not_ranked" (matching does not know the vacancy yet, or it is not open there)
-    or "unavailable"; ``more`` means there are more than ``count`` and counting stopped.
+    ``state`` is "counted", "preparing" (counted so far, but matching still has new profiles or vacancies to
+    encode, so the count may grow), "not_ranked" (matching does not know the vacancy yet, or it is not open
+    there) or "unavailable"; ``more`` means there are more than ``count`` and counting stopped.
     """
 
     state: str
@@ -31,7 +32,7 @@ class MatchCount:
 def count_candidates(port: MatchingPort, token: str, lang: str, vacancy_id: str, *, page_size: int = PAGE_SIZE,
                      max_pages: int = MAX_PAGES) -> MatchCount:
     """Count a vacancy's eligible candidates, following the API's pages up to ``max_pages``."""
-    cursor, count = None, 0
+    cursor, count, preparing = None, 0, False
     for _ in range(max_pages):
         try:
             reply = port.candidates(token, lang, vacancy_id, limit=page_size, cursor=cursor)
@@ -42,10 +43,11 @@ def count_candidates(port: MatchingPort, token: str, lang: str, vacancy_id: str,
         if not reply.ok or not isinstance(reply.body, dict) or not isinstance(reply.body.get("items"), list):
             return MatchCount(UNAVAILABLE)
         count += sum(1 for item in reply.body["items"] if isinstance(item, dict) and item.get("eligible"))
+        preparing = preparing or reply.body.get("preparing") is True
         cursor = reply.body.get("next_cursor")
         if not cursor:
-            return MatchCount(COUNTED, count)
-    return MatchCount(COUNTED, count, more=True)
+            return MatchCount(PREPARING if preparing else COUNTED, count)
+    return MatchCount(PREPARING if preparing else COUNTED, count, more=True)
 
 
 def count_all(port: MatchingPort, token: str, lang: str, vacancy_ids: Iterable[str], **paging) -> dict[str, MatchCount]:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from flask_babel import format_decimal, get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
     EmailField,
+    Field,
     Form,
     FormField,
     IntegerField,
@@ -18,9 +22,20 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    StopValidation,
+    ValidationError,
+)
+from wtforms.widgets import TextInput
 
 from services.portal.accounts import EMAIL, MIN_PASSWORD
+from shared.i18n import read_number
 
 COUNTRIES = [("AR", _l("Argentina")), ("BO", _l("Bolivia")), ("BR", _l("Brazil")), ("CL", _l("Chile")),
              ("CO", _l("Colombia")), ("EC", _l("Ecuador")), ("PE", _l("Peru")), ("PY", _l("Paraguay")),
@@ -43,6 +58,40 @@ LEVELS = [("", _l("Not needed")), ("A1", "A1"), ("A2", "A2"), ("B1", "B1"), ("B2
 def options(pairs) -> list[SelectChoice]:
     """Return (value, label) pairs as the select options wtforms 3.3 expects (tuples are deprecated)."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class LocaleDecimalField(Field):
+    """A number written the way the page's language writes it: "1.500.000" or "42,5" on a Spanish page,
+    "1,500,000" or "42.5" on an English one. It is shown back without grouping or needless zeros ("1500000",
+    "42"), which reads back the same. A text input, because a number input takes only the browser's format."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, *, places: int = 2, example: Decimal, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.places, self.example = places, example
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        whole = self.data == self.data.to_integral_value()
+        return format_decimal(self.data, format="0" if whole else "0." + "0" * self.places + "##")
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = read_number(valuelist[0], str(get_locale() or "es"))
+        except ValueError:
+            self.data = None
+            raise ValueError(_("Write a number like %(example)s", example=format_decimal(self.example))) from None
+
+    def pre_validate(self, form):
+        if self.process_errors:  # one message for a number we could not read, not a second one about its range
+            raise StopValidation()
 
 
 def _email(_form, field):
@@ -85,7 +134,7 @@ class ConfirmForm(FlaskForm):
 class PayForm(Form):
     """Pay: amount, currency and period."""
 
-    amount = DecimalField(_l("Amount"), places=2, validators=[
+    amount = LocaleDecimalField(_l("Amount"), places=2, example=Decimal(1500000), validators=[
         InputRequired(_l("Enter the pay as a number, like 1500000")),
         NumberRange(min=0, message=_l("The pay cannot be negative"))])
     currency = SelectField(_l("Currency"), choices=options((c, c) for c in CURRENCIES))
@@ -127,7 +176,7 @@ class VacancyForm(FlaskForm):
         InputRequired(_l("Enter how many people you want to hire")),
         NumberRange(min=1, max=10000, message=_l("Enter a number from 1 to 10000"))])
     pay = FormField(PayForm, label=_l("Pay"))
-    hours_per_week = DecimalField(_l("Hours per week"), places=1, validators=[
+    hours_per_week = LocaleDecimalField(_l("Hours per week"), places=1, example=Decimal("47.5"), validators=[
         InputRequired(_l("Enter the hours per week")),
         NumberRange(min=0, max=168, message=_l("Enter a number of hours from 0 to 168"))])
     shifts = StringField(_l("Shifts"), validators=[Optional(), Length(max=200)])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import math
+from datetime import date
 from urllib.parse import urlsplit
 
 from flask import (
@@ -20,7 +21,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import format_timedelta, get_locale
+from flask_babel import format_date, format_timedelta, get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from werkzeug.exceptions import HTTPException
@@ -31,10 +32,11 @@ from services.portal.candidates import count_all
 from services.portal.forms import CURRENCY_OF, ConfirmForm, EmployerSignUpForm, SignInForm, VacancyForm
 from services.portal.ports import Mail, Mailer, MailUnavailable, MatchingPort, ServiceUnavailable, VacanciesPort
 from services.portal.vacancy_form import field_id, form_data, form_field_ids, resolve_skills, vacancy_body
+from shared.i18n import LANGUAGE_COOKIE, format_pay
 
 LANGUAGES = {"es": "Español", "pt": "Português", "en": "English"}
 MATCHABLE = ("published", "published_with_warnings")  # held, closed and rejected vacancies are never matched
-LANG_COOKIE = "puente_lang"
+LANG_COOKIE = LANGUAGE_COOKIE
 SERVICE_TOKEN_TTL_S = 300
 log = logging.getLogger(__name__)
 
@@ -113,6 +115,25 @@ def load_user():
 def page_context():
     """Give every page the person, the languages and the current one."""
     return {"user": g.get("user"), "languages": LANGUAGES, "locale": lang()}
+
+
+@web.app_template_filter("local_date")
+def local_date(value) -> str:
+    """Return a date (or an ISO date string a service sent) as the page's language writes it, "1 de enero de 2025"."""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    return format_date(value, format="long") if value else ""
+
+
+@web.app_template_filter("pay")
+def pay_text(pay) -> str:
+    """Return a vacancy's pay as the page's language says it, "2.100.000 COP al mes"."""
+    if not isinstance(pay, dict) or pay.get("amount") is None:
+        return ""
+    return format_pay(pay["amount"], pay.get("currency") or "", pay.get("period") or "", lang())
 
 
 @web.app_template_global()
@@ -465,8 +486,20 @@ def new_vacancy():
     form = VacancyForm()
     if request.method == "GET":
         form.language.data = lang()
+        country = _employer_country()
+        if country in CURRENCY_OF:  # most vacancies are where the employer is, paid in that country's money
+            form.country.data, form.pay.form.currency.data = country, CURRENCY_OF[country]
         return _vacancy_page(form)
     return _submit(form)
+
+
+def _employer_country() -> str | None:
+    """Return the country the signed-in person's organisation registered with, or None when it cannot be read."""
+    try:
+        reply = vacancies().get_employer(service_token(), lang(), g.user.org)
+    except ServiceUnavailable:
+        return None  # the form still opens; the person picks the country
+    return reply.body.get("country") if reply.ok and isinstance(reply.body, dict) else None
 
 
 @web.route("/employer/vacancies/<vacancy_id>/edit", methods=["GET", "POST"])

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, current_app, g, render_template_string, request, url_for
+from flask import Response, current_app, g, render_template, request, url_for
 from flask_smorest import Blueprint
 
-from services.vacancies import feed
+from services.vacancies import feed, jobpage
 from services.vacancies.domain.gate import GateResult
 from services.vacancies.domain.jobposting import to_jobposting
 from services.vacancies.domain.messages import finding_message
@@ -35,7 +35,8 @@ from shared.http import etag, if_match_version, language
 SERVICE_KEY = "vacancies.service"
 vacancies = Blueprint("vacancies", __name__, url_prefix="/api/v1/vacancies", description="Vacancies and the gate")
 employers = Blueprint("employers", __name__, url_prefix="/api/v1/employers", description="Employing organisations")
-public = Blueprint("jobs", __name__, url_prefix="/jobs", description="Public job pages (schema.org JobPosting)")
+public = Blueprint("jobs", __name__, url_prefix="/jobs", description="Public job pages (schema.org JobPosting)",
+                   template_folder="templates")
 SECURED = {"security": [{"bearerAuth": []}]}
 
 
@@ -148,7 +149,8 @@ def jobposting_feed():
     doc = {"@context": "https://schema.org/", "@graph": [_jobposting(v) for v in page.items]}
     if page.next_cursor:
         doc["next"] = url_for("vacancies.jobposting_feed", cursor=page.next_cursor, _external=True)
-    return Response(json.dumps(doc, ensure_ascii=False, default=str), mimetype="application/ld+json")
+    return Response(json.dumps(doc, ensure_ascii=False, default=str), mimetype="application/ld+json",
+                    headers=jobpage.FEED_HEADERS)
 
 
 @vacancies.post("/bulk")
@@ -227,16 +229,6 @@ def employer(org_id):
     return service().get_employer(g.principal, org_id).__dict__
 
 
-PAGE = """<!doctype html>
-<html lang="{{ d.language }}"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{ d.title }} – {{ employer }}</title>
-<script type="application/ld+json">{{ jsonld | safe }}</script></head>
-<body><main><h1>{{ d.title }}</h1><p>{{ employer }} · {{ d.city or '' }} {{ d.country }}</p>
-<p>{{ '%g' % d.pay.amount }} {{ d.pay.currency }} / {{ d.pay.period }} · {{ '%g' % d.hours_per_week }} h</p>
-<div>{{ d.description }}</div></main></body></html>"""
-
-
 def _jobposting(v: Vacancy, employer_name: str | None = None) -> dict:
     name = employer_name if employer_name is not None else service().employer_name(v)
     return to_jobposting(v, name, url_for("jobs.page", vacancy_id=v.id, _external=True))
@@ -244,12 +236,16 @@ def _jobposting(v: Vacancy, employer_name: str | None = None) -> dict:
 
 @public.get("/<vacancy_id>")
 def page(vacancy_id):
-    """Return the public page of a published vacancy, with its schema.org JobPosting JSON-LD."""
+    """Return the public page of a published vacancy in its language (``?lang=`` es, pt, en or fr for another),
+    with how to apply and its schema.org JobPosting JSON-LD."""
     v = service().get_public(vacancy_id)
     employer_name = service().employer_name(v)
     # '<' escaped so a description can never close the script element.
     jsonld = json.dumps(_jobposting(v, employer_name), ensure_ascii=False, default=str).replace("<", "\\u003c")
-    return render_template_string(PAGE, d=v.draft, employer=employer_name, jsonld=jsonld)
+    lang = jobpage.page_language(request.args.get("lang"), v.draft.language, language())
+    html = render_template("vacancies/job.html", **jobpage.context(
+        v, employer_name, lang, jsonld, lambda code: url_for("jobs.page", vacancy_id=v.id, lang=code)))
+    return html, 200, {**jobpage.PAGE_HEADERS, "Content-Language": lang, "Vary": "Accept-Language, Cookie"}
 
 
 __all__ = ["SERVICE_KEY", "employers", "public", "vacancies"]

@@ -13,10 +13,12 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import date
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from babel.dates import format_date
 from babel.numbers import format_decimal
 from playwright.sync_api import expect, sync_playwright
 
@@ -168,6 +170,16 @@ def test_an_employer_posts_a_vacancy_held_for_a_low_wage_fixes_it_and_sees_it_pu
     vacancy = page.locator(".vacancy", has_text="Cocinero de línea")
     expect(vacancy.locator(".status")).to_have_text("Published")
 
+    # Its public page, linked from the list: in the vacancy's language, pay in its format, how to apply.
+    vacancy.get_by_role("link", name="See the public page").click()
+    expect(page.get_by_role("heading", name="Cocinero de línea", level=1)).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page.locator("dl")).to_contain_text("1.800.000")
+    expect(page.locator("dl")).to_contain_text("COP al mes")
+    expect(page.get_by_role("heading", name="Cómo postular")).to_be_visible()
+    assert serious_violations(page) == []
+    page.go_back()
+
     # The language is switchable and remembered.
     page.get_by_role("link", name="Español").click()
     expect(page.get_by_role("heading", name="Mis vacantes")).to_be_visible()
@@ -188,8 +200,9 @@ def test_an_employer_posts_a_vacancy_held_for_a_low_wage_fixes_it_and_sees_it_pu
     page.get_by_role("button", name="Revisar salario y condiciones").click()
     pay_check = page.locator("#pay-check")
     minimum = format_decimal(round(law["monthly_minimum"]), locale="es")
+    since = format_date(date.fromisoformat(law["effective_date"]), format="long", locale="es")  # "1 de enero de 2026"
     expect(pay_check).to_contain_text(f"Son unos 900.000 COP al mes. El salario mínimo es {minimum} COP al mes "
-                                      f"(desde {law['effective_date']}).")
+                                      f"(desde {since}).")
     expect(pay_check).to_contain_text("Está por debajo del salario mínimo.")
     expect(page.locator("#pay-amount-finding-1")).to_contain_text("Debe cambiar:")
     expect(page.get_by_label("Monto")).to_have_value("900000")  # the answers are kept

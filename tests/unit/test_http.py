@@ -108,3 +108,61 @@ def test_the_request_id_travels_into_logs_and_into_the_events_a_request_causes(e
     assert seen["event"].correlationid == "req-42"
     assert json.loads(seen["event"].to_json())["correlationid"] == "req-42"
     assert [r.request_id for r in caplog.records if r.name == "probe"] == ["req-42"]
+
+
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+@pytest.mark.parametrize("path", ["/nowhere", "/jobs/no-such-job", "/api/v1/vacancies/feed.jsonld/x",
+                                  *(f"/services/{s}/api/v1/nowhere" for s in
+                                    ("profiles", "vacancies", "credentials", "matching", "insights", "portal"))])
+def test_a_browser_gets_a_404_as_a_page_in_its_language_from_every_service(client, path):
+    response = client.get(path, headers={"Accept": BROWSER, "Accept-Language": "es-CO,es;q=0.9"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 404 and response.mimetype == "text/html"
+    assert '<html lang="es">' in html and "<h1>No encontrado</h1>" in html and "Error 404" in html
+    assert "No hay nada en esta dirección" in html and '"status"' not in html
+    assert "The requested URL was not found" not in html  # werkzeug's English text stays out of a Spanish page
+    assert response.headers["Content-Language"] == "es"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff" and "Accept" in response.headers["Vary"]
+
+
+def test_a_browser_gets_a_403_page_that_says_why_in_its_language(embedded, client):
+    response = client.post("/api/v1/auth/api-keys", json={"role": "ministry", "org": "m", "label": "feed"},
+                           headers={**token(embedded, "employer"), "Accept": BROWSER, "Accept-Language": "pt-BR"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 403 and response.mimetype == "text/html"
+    assert '<html lang="pt">' in html and "<h1>Proibido</h1>" in html
+    assert "O papel employer não pode fazer isto" in html and "Sua conta não pode abrir esta página." in html
+
+
+def test_the_language_chosen_on_the_portal_beats_the_browsers_on_a_problem_page(client):
+    client.set_cookie("puente_lang", "pt")
+    try:
+        response = client.get("/nowhere", headers={"Accept": BROWSER, "Accept-Language": "en"})
+    finally:
+        client.delete_cookie("puente_lang")
+    assert '<html lang="pt">' in response.get_data(as_text=True)
+
+
+def test_the_problem_page_escapes_what_the_request_put_in_it(client):
+    response = client.get("/services/vacancies/api/v1/vacancies", query_string={"limit": "<b>x</b>"},
+                          headers={"Accept": BROWSER})
+    html = response.get_data(as_text=True)
+    assert response.mimetype == "text/html" and response.status_code in (401, 422)
+    assert "<b>x</b>" not in html
+
+
+@pytest.mark.parametrize("accept", ["application/json", "application/problem+json", "*/*",
+                                    "application/json, text/html", "text/html;q=0.5, application/json"])
+def test_api_clients_keep_problem_json_whatever_else_they_accept(client, accept):
+    response = client.get("/services/matching/api/v1/nowhere", headers={"Accept": accept})
+    assert response.status_code == 404 and response.mimetype == "application/problem+json"
+    assert response.json["title"] == "Not Found"
+
+
+def test_a_401_title_and_reason_are_in_the_callers_language(client):
+    response = client.get("/api/v1/auth/whoami", headers={"Accept-Language": "es"})
+    assert response.status_code == 401 and response.json["title"] == "No autorizado"
+    assert response.json["detail"].startswith("Se necesitan credenciales")

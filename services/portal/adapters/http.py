@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import requests
+from flask import has_request_context, request
 from werkzeug.test import Client
 
 from services.portal.ports import Reply, ServiceUnavailable
@@ -42,5 +43,8 @@ class WsgiTransport:
         self.client = Client(app)
 
     def __call__(self, method, path, headers, params, body) -> Reply:
-        response = self.client.open(path, method=method, headers=headers, query_string=params, json=body)
+        # The browser's host, so the links a service makes (a job page's address) are the ones the person uses.
+        base_url = request.host_url if has_request_context() else None
+        response = self.client.open(path, method=method, headers=headers, query_string=params, json=body,
+                                    base_url=base_url)
         return Reply(response.status_code, _json(response.get_data()), response.headers.get("ETag"))

@@ -221,6 +221,13 @@ class FakeVacancies:
         self.employers[org] = {**body, "id": org}
         return Reply(201, self.employers[org])
 
+    def get_employer(self, token, lang, org_id):
+        """Read an employer."""
+        self._guard("get_employer", token)
+        if org_id not in self.employers:
+            return Reply(404, {"status": 404, "title": "Not Found"})
+        return Reply(200, copy.deepcopy(self.employers[org_id]))
+
     def list_vacancies(self, token, lang, employer, cursor=None, limit=50):
         """List an employer's vacancies."""
         self._guard("list_vacancies", token)
@@ -246,6 +253,8 @@ class FakeVacancies:
         status = "held" if any(f["severity"] == "hold" for f in findings) else "published"
         vacancy = {**copy.deepcopy(body), "id": vacancy_id, "employer_id": org, "status": status,
                    "findings": findings, "version": version, "updated": date.today().isoformat()}
+        if status == "published":  # like the service: only an open vacancy has a public page
+            vacancy["url"] = f"http://localhost/jobs/{vacancy_id}"
         self.vacancies[vacancy_id] = vacancy
         return vacancy
 
@@ -283,6 +292,7 @@ class FakeVacancies:
         if current is None or current["employer_id"] != self._org(token):
             return Reply(404, {"status": 404, "title": "Not Found"})
         current.update(status="closed", version=current["version"] + 1)
+        current.pop("url", None)
         return Reply(200, copy.deepcopy(current), etag_of(current["version"]))
 
     def check_vacancy(self, token, lang, body):
@@ -308,6 +318,7 @@ class FakeMatching:
     ranked: dict[str, list[dict]] = field(default_factory=dict)
     owners: dict[str, str] = field(default_factory=dict)
     unavailable: bool = False
+    preparing: bool = False  # matching still has events to apply
     calls: list[tuple[str, str, str | None]] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -342,4 +353,5 @@ class FakeMatching:
         start = decode_cursor(cursor, 1)[0] if cursor else 0
         end = start + limit
         next_cursor = encode_cursor(end) if end < len(items) else None
-        return Reply(200, {"items": items[start:end], "next_cursor": next_cursor, "model_version": "fake"})
+        return Reply(200, {"items": items[start:end], "next_cursor": next_cursor, "model_version": "fake",
+                           "preparing": self.preparing})

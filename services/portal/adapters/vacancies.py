@@ -24,6 +24,10 @@ class VacanciesClient:
         """Register the caller's organisation as an employer."""
         return self._call("POST", "/employers", token, lang, body=body)
 
+    def get_employer(self, token, lang, org_id):
+        """Read an employer as registered (its country among the rest)."""
+        return self._call("GET", f"/employers/{org_id}", token, lang)
+
     def list_vacancies(self, token, lang, employer, cursor=None, limit=50):
         """List an employer's vacancies, newest first, one page at a time."""
         params = {"employer": employer, "limit": limit, **({"cursor": cursor} if cursor else {})}

@@ -7,6 +7,7 @@ problem+json handler for refusals). Numbers are passed raw and written in the re
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from shared.i18n import N_, translate
@@ -80,8 +81,20 @@ def finding_message(code: str, params: dict[str, Any], lang: str) -> str:
     if message is None:
         return code
     missing = {name for name in _PLACEHOLDER.findall(message) if name not in params}
+    # Findings are stored as JSON, so their dates come back as ISO strings: read them as dates again, so the
+    # reader sees "1 de enero de 2025" rather than "2025-01-01".
+    values = {k: _as_date(v) if k.endswith("_date") else v for k, v in params.items()}
     # A finding stored without one of its values still says what is wrong, with a gap for the value.
-    return translate(message, lang, **{**{name: "…" for name in missing}, **params})
+    return translate(message, lang, **{**{name: "…" for name in missing}, **values})
+
+
+def _as_date(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
 
 
 def reason_message(code: str, lang: str) -> str:

@@ -113,3 +113,9 @@ def test_the_real_matching_app_answers_the_clients_question(matching_app):
     assert count_candidates(client, bearer, "es", VACANCY) == MatchCount(NOT_RANKED)
     assert client.candidates(bearer, "es", VACANCY).body["status"] == 404
     assert client.candidates("not a token", "es", VACANCY).status == 401
+
+
+def test_a_count_made_while_matching_is_still_preparing_says_so_and_keeps_what_it_counted():
+    port = FakeMatching(preparing=True)
+    port.rank("v1", "employer-a", eligible=3)
+    assert count_candidates(port, token("employer-a"), "es", "v1", page_size=2) == MatchCount("preparing", 3)

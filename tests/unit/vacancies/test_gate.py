@@ -245,7 +245,8 @@ def test_a_finding_reads_in_the_employers_language_with_numbers_in_its_format():
     assert "1.000 PEN al mes, por debajo del mínimo legal de 1.130 PEN" in finding_message(f.code, f.params, "es")
     assert "abaixo do mínimo legal de 1.130 PEN" in finding_message(f.code, f.params, "pt")
     assert "1,000 PEN a month, below the legal minimum of 1,130 PEN" in finding_message(f.code, f.params, "en")
-    assert "(in force since 2025-01-01)" in finding_message(f.code, f.params, "en")
+    assert "(in force since January 1, 2025)" in finding_message(f.code, f.params, "en")
+    assert "(vigente desde 1 de enero de 2025)" in finding_message(f.code, f.params, "es")
 
 
 def test_a_finding_stored_without_a_value_still_says_what_is_wrong():
