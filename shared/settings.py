@@ -90,6 +90,7 @@ class SettingsSchema(_Schema):
                                      validate=validate.Range(min=0.5, max=600))
     contracts_dir = fields.String(data_key="PUENTE_CONTRACTS_DIR", load_default=None)
     service_urls = fields.String(data_key="PUENTE_SERVICE_URLS", load_default="")
+    proxy_hops = fields.Integer(data_key="PUENTE_PROXY_HOPS", load_default=0, validate=validate.Range(min=0, max=5))
 
     @validates_schema(skip_on_field_errors=False)
     def _cross_checks(self, data, **kwargs):
@@ -132,6 +133,7 @@ class Settings:
     startup_timeout_s: float = 10.0
     contracts_dir: str | None = None
     service_urls: str = ""
+    proxy_hops: int = 0  # reverse proxies in front whose X-Forwarded-* headers are trusted
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property

@@ -53,3 +53,11 @@ def test_a_kafka_prefix_puts_this_installations_topics_and_groups_apart():
     with pytest.raises(SettingsError) as err:
         load_settings({"PUENTE_KAFKA_BOOTSTRAP": "127.0.0.1:9092", "PUENTE_KAFKA_PREFIX": "staging/*"})
     assert "letters, digits" in str(err.value.problems["PUENTE_KAFKA_PREFIX"])
+
+
+def test_the_number_of_trusted_proxies_defaults_to_none_and_is_bounded():
+    assert load_settings({"PUENTE_BUS": "memory"}).proxy_hops == 0
+    assert load_settings({"PUENTE_BUS": "memory", "PUENTE_PROXY_HOPS": "1"}).proxy_hops == 1
+    with pytest.raises(SettingsError) as err:
+        load_settings({"PUENTE_BUS": "memory", "PUENTE_PROXY_HOPS": "-1"})
+    assert "PUENTE_PROXY_HOPS" in err.value.problems
