@@ -27,6 +27,7 @@ from shared.auth import requires
 from shared.errors import PreconditionFailed
 from shared.http import etag, if_match_version, language
 from shared.i18n import translate
+from shared.idempotency import idempotent
 
 blp = Blueprint("profiles", __name__, url_prefix="/api/v1/profiles",
                 description="Migrants' skill profiles, kept by their orientation centre")
@@ -89,6 +90,7 @@ def expected_version() -> int:
 
 
 @blp.post("")
+@idempotent
 @blp.arguments(ProfileIn)
 @blp.response(201, ProfileCreated)
 @blp.doc(security=SECURITY)
