@@ -231,8 +231,11 @@ class ProblemApi(Api):
         reason = translate(error.message, lang, **error.params)
         headers = {**error.headers, "Content-Language": lang}
         if isinstance(error, AlreadyExists) and error.existing_id and "Location" not in headers:
-            # A create is posted to a collection; what it collides with lives beside it.
-            headers["Location"] = f"{request.script_root}{request.path.rstrip('/')}/{error.existing_id}"
+            # What the request collides with lives in the same collection: the one a create is posted to,
+            # or the one holding the resource a change is sent to.
+            path = request.path.rstrip("/")
+            collection = path if request.method == "POST" else path.rsplit("/", 1)[0]
+            headers["Location"] = f"{request.script_root}{collection}/{error.existing_id}"
         if error.issues:
             errors = [{"pointer": i.pointer, "reason": translate(i.message, lang, **i.params)} for i in error.issues]
             return problem(error.status, translate(error.title, lang), reason, errors=errors, headers=headers)

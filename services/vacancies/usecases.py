@@ -229,6 +229,11 @@ class VacancyService:
             vacancy = self._owned(uow, principal, vacancy_id)
             if vacancy.version != if_match:
                 raise PreconditionFailed("stale_version", STALE_VERSION, current_version=vacancy.version)
+            renamed = changes.get("external_id")
+            if renamed and renamed != vacancy.draft.external_id:
+                other = uow.vacancies.find_external(vacancy.submitter, renamed)
+                if other is not None:
+                    raise _external_id_taken(other.id)
             merged = {**vacancy.draft.to_dict(), **changes}
             if "title" in changes and "occupation" not in changes:
                 merged["occupation"] = vacancy.draft.occupation

@@ -127,8 +127,13 @@ class SqlVacancies:
     def save(self, vacancy):
         row = _row(vacancy)
         # Optimistic concurrency: the row must still be at the version this change started from.
-        result = self.session.execute(update(vacancies).where(
-            and_(vacancies.c.id == vacancy.id, vacancies.c.version == vacancy.version - 1)).values(**row))
+        try:
+            result = self.session.execute(update(vacancies).where(
+                and_(vacancies.c.id == vacancy.id, vacancies.c.version == vacancy.version - 1)).values(**row))
+        except IntegrityError as exc:
+            if not db.is_unique_violation(exc):
+                raise
+            raise AlreadyExists("external_id_taken", EXTERNAL_ID_TAKEN, pointer="/external_id") from None
         if result.rowcount != 1:
             current = self.session.scalar(select(vacancies.c.version).where(vacancies.c.id == vacancy.id))
             raise PreconditionFailed("stale_version", STALE_VERSION, current_version=current)

@@ -170,3 +170,13 @@ def test_a_feed_that_is_not_utf8_is_reported_not_a_500(app):
                                       headers=auth(app, **{"Content-Type": "text/csv"}))
     assert response.status_code == 200 and response.json["errors"] == 1 and count(app) == 0
 
+
+
+def test_changing_an_external_id_to_one_already_taken_is_a_409_pointing_at_the_vacancy_that_has_it(app):
+    client = app.test_client()
+    first = client.post("/api/v1/vacancies", json={**DRAFT, "external_id": "SENA-1"}, headers=auth(app))
+    second = client.post("/api/v1/vacancies", json={**DRAFT, "external_id": "SENA-2"}, headers=auth(app))
+    changed = client.patch(second.headers["Location"], json={"external_id": "SENA-1"},
+                           headers=auth(app, **{"If-Match": '"1"'}))
+    assert changed.status_code == 409 and changed.json["errors"][0]["pointer"] == "/external_id"
+    assert changed.headers["Location"] == first.headers["Location"]
