@@ -27,7 +27,12 @@ def sqlite_url(path: Path) -> str:
 
 
 def make_engine(url: str, **kwargs) -> Engine:
-    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout, PostgreSQL pre-ping."""
+    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout, PostgreSQL pre-ping.
+
+    Bound parameters never appear in the engine's error messages (they hold phones, birth dates, whole
+    profiles, and error messages end up in logs).
+    """
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
 
@@ -45,6 +50,16 @@ def make_engine(url: str, **kwargs) -> Engine:
     kwargs.setdefault("pool_size", 5)
     kwargs.setdefault("max_overflow", 10)
     return create_engine(url, **kwargs)
+
+
+def is_unique_violation(error: BaseException) -> bool:
+    """Return whether a database error says a unique key is taken (PostgreSQL 23505, SQLite's UNIQUE)."""
+    orig = getattr(error, "orig", None)
+    if orig is None:
+        return False
+    if getattr(orig, "sqlstate", None) == "23505":
+        return True
+    return type(orig).__name__ == "IntegrityError" and str(orig).startswith("UNIQUE constraint failed")
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

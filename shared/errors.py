@@ -88,6 +88,18 @@ class Conflict(ApiError):
     title = N_("Conflict")
 
 
+class AlreadyExists(Conflict):
+    """What a create would add exists already (a unique key is taken); ``existing_id`` names the one that has it.
+
+    The HTTP layer answers 409 with a ``Location`` pointing at the existing resource, beside the collection
+    the create was sent to.
+    """
+
+    def __init__(self, code: str, message: str, *, existing_id: str | None = None, **kwargs: Any):
+        super().__init__(code, message, **kwargs)
+        self.existing_id = existing_id
+
+
 class PreconditionFailed(ApiError):
     """The caller's If-Match names another version than the stored one; carries the current ETag."""
 

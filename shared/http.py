@@ -1,6 +1,12 @@
 """The Flask base every service is built on: OpenAPI (flask-smorest), RFC 9457 problem+json errors in the
 reader's language, request ids, health and readiness endpoints, ETags, and authentication errors mapped to
-401/403."""
+401/403.
+
+It is also the edge where what no service can use is refused before a view runs: JSON nested too deeply
+(400), control characters in any JSON string or query parameter (422 naming the field), a body that is not
+JSON sent to a view that reads JSON (415). Behind ``PUENTE_PROXY_HOPS`` trusted proxies the forwarded scheme
+counts, and a response over TLS carries HSTS. An unexpected error is logged by its class and frames only.
+"""
 
 from __future__ import annotations
 
@@ -11,13 +17,27 @@ from collections.abc import Callable, Mapping
 from flask import Flask, current_app, g, jsonify, request
 from flask_smorest import Api
 from marshmallow import Schema, fields
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from shared import inputs
 from shared.auth import Authenticator, AuthError, Forbidden
 from shared.context import reset_correlation_id, sanitize_correlation_id, set_correlation_id
-from shared.errors import ApiError, PreconditionFailed, PreconditionRequired
+from shared.db import is_unique_violation
+from shared.errors import (
+    AlreadyExists,
+    ApiError,
+    BadRequest,
+    Conflict,
+    FieldIssue,
+    Invalid,
+    PreconditionFailed,
+    PreconditionRequired,
+)
 from shared.errors import etag as etag  # re-exported: views set ETags from here
 from shared.i18n import DEFAULT_LANGUAGE, LANGUAGE_COOKIE, LANGUAGES, N_, translate, translate_field_reason
+from shared.logs import describe_error, safe_traceback
 from shared.problem_page import prefers_html, problem_page
 
 log = logging.getLogger("puente.http")
@@ -83,6 +103,61 @@ _TITLES = {
     500: N_("Internal Server Error"), 503: N_("Service Unavailable"),
 }
 INVALID_FIELDS = N_("One or more fields are invalid; see errors.")
+JSON_EXPECTED = N_("Send the body as JSON, with the header Content-Type: application/json.")
+ALREADY_EXISTS = N_("This conflicts with something that already exists.")
+HSTS = "max-age=31536000; includeSubDomains"
+_BODY_METHODS = ("POST", "PUT", "PATCH")
+
+
+def _is_json(mimetype: str) -> bool:
+    return mimetype == "application/json" or (mimetype.startswith("application/") and mimetype.endswith("+json"))
+
+
+def _reads_json_body() -> bool:
+    """Return whether the view of this request loads its body as JSON (a flask-smorest ``arguments`` in json)."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    documented = getattr(view, "_apidoc", {}).get("arguments", {}).get("parameters", [])
+    return any(isinstance(p, Mapping) and p.get("in") == "json" for p in documented)
+
+
+def refuse_unusable_input() -> None:
+    """Refuse, before the view runs, a request whose parameters or JSON body no service could use.
+
+    Answers 404 for a control character in a path parameter (no resource has such an id), and raises
+    :class:`Invalid` (422, one issue per field) for control characters in a query parameter or in a
+    JSON string a view loads, :class:`BadRequest` (400) for JSON nested deeper than
+    :data:`shared.inputs.MAX_DEPTH`, and :class:`UnsupportedMediaType` (415) for another body sent to a view
+    that reads JSON.
+    """
+    if any(isinstance(v, str) and inputs.CONTROL.search(v) for v in (request.view_args or {}).values()):
+        raise NotFound()  # no resource has such an id; a NUL would make PostgreSQL fail the lookup
+    issues = [FieldIssue(f"/{name}", inputs.CONTROL_CHARACTERS) for name, values in request.args.lists()
+              if inputs.CONTROL.search(name) or any(inputs.CONTROL.search(v) for v in values)]
+    if issues:
+        raise Invalid("control_characters", INVALID_FIELDS, issues=issues)
+    if request.method not in _BODY_METHODS:
+        return
+    if not _is_json(request.mimetype):
+        if _reads_json_body() and (request.content_length or request.mimetype):
+            raise UnsupportedMediaType("json_expected", JSON_EXPECTED)
+        return
+    try:
+        body = inputs.loads(request.get_data(cache=True))
+    except inputs.TooDeep as exc:
+        raise BadRequest("json_too_deep", inputs.TOO_DEEP, max=exc.max_depth) from None
+    except ValueError:
+        return  # malformed JSON: the view's parser answers 400 with its position
+    # A view that reads its body itself (a bulk feed) reports such characters row by row instead.
+    issues = inputs.control_issues(body) if _reads_json_body() else []
+    if issues:
+        raise Invalid("control_characters", INVALID_FIELDS, issues=issues)
+
+
+class UnsupportedMediaType(ApiError):
+    """The body is not in a format the view reads."""
+
+    status = 415
+    title = N_("Unsupported Media Type")
 
 
 def problem(status: int, title: str, detail: str | None = None, *, type_: str = "about:blank",
@@ -160,6 +235,12 @@ class ProblemApi(Api):
         lang = language()
         reason = translate(error.message, lang, **error.params)
         headers = {**error.headers, "Content-Language": lang}
+        if isinstance(error, AlreadyExists) and error.existing_id and "Location" not in headers:
+            # What the request collides with lives in the same collection: the one a create is posted to,
+            # or the one holding the resource a change is sent to.
+            path = request.path.rstrip("/")
+            collection = path if request.method == "POST" else path.rsplit("/", 1)[0]
+            headers["Location"] = f"{request.script_root}{collection}/{error.existing_id}"
         if error.issues:
             errors = [{"pointer": i.pointer, "reason": translate(i.message, lang, **i.params)} for i in error.issues]
             return problem(error.status, translate(error.title, lang), reason, errors=errors, headers=headers)
@@ -182,6 +263,10 @@ def create_service_app(name: str, *, authenticator: Authenticator, readiness: Ma
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
     )
     app.config.update(config or {})
+    hops = int(app.config.get("PUENTE_PROXY_HOPS") or 0)
+    if hops:
+        # Only when a proxy is configured: otherwise any client could claim TLS or another address.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     app.extensions["puente.auth"] = authenticator
     app.extensions["puente.readiness"] = dict(readiness or {})
     api = ProblemApi(app, spec_kwargs={
@@ -193,10 +278,14 @@ def create_service_app(name: str, *, authenticator: Authenticator, readiness: Ma
         g.request_started = time.perf_counter()
         g.request_id = sanitize_correlation_id(request.headers.get("X-Request-ID"))
         g.correlation_token = set_correlation_id(g.request_id)
+        if request.path.startswith("/api/"):
+            refuse_unusable_input()
 
     @app.after_request
     def _log_and_tag(response):
         response.headers["X-Request-ID"] = g.get("request_id", "")
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
         if request.path not in ("/healthz", "/readyz"):
             log.info("%s %s %s", request.method, request.path, response.status_code, extra={
                 "status": response.status_code,
@@ -224,11 +313,18 @@ def create_service_app(name: str, *, authenticator: Authenticator, readiness: Ma
         return problem(403, translate(_TITLES[403], lang), translate(exc.message, lang, **exc.params),
                        headers={"Content-Language": lang})
 
+    @app.errorhandler(IntegrityError)
+    def _integrity(exc):
+        if is_unique_violation(exc):  # a race the use case's own check could not see: still a conflict
+            return api.handle_api_error(Conflict("already_exists", ALREADY_EXISTS))
+        return _unexpected(exc)
+
     @app.errorhandler(Exception)
     def _unexpected(exc):
         if isinstance(exc, HTTPException):
             return api.handle_http_exception(exc)
-        log.exception("unhandled error")
+        # Never the message: a database error's message holds the statement's values and the row's keys.
+        log.error("unhandled error: %s", describe_error(exc), extra={"stack": safe_traceback(exc)})
         return api.handle_http_exception(InternalServerError())
 
     @app.get("/healthz")

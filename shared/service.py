@@ -180,8 +180,12 @@ def run_until(stop: threading.Event, target: Callable[[threading.Event], None], 
 def base_app(container: Container):
     """Create a service's Flask app and OpenAPI registry with readiness checks on its own adapters."""
     from shared.http import create_service_app
+    from shared.idempotency import SqlIdempotencyStore
 
     app, api = create_service_app(container.name, authenticator=container.authenticator,
-                                  readiness=readiness_checks(container))
+                                  readiness=readiness_checks(container),
+                                  config={"PUENTE_PROXY_HOPS": container.settings.proxy_hops})
     app.extensions["puente.container"] = container
+    # Used by the views marked @idempotent; their service's migrations create its table.
+    app.extensions["puente.idempotency"] = SqlIdempotencyStore(container.sessions)
     return app, api

@@ -147,6 +147,7 @@ class SettingsSchema(_Schema):
     mail_from = fields.String(data_key="PUENTE_MAIL_FROM", load_default="Puente <no-reply@puente.invalid>",
                               validate=validate.Regexp(r"^[^\r\n]*@[^\r\n]+$",
                                                        error="must be an address like Puente <no-reply@example.org>"))
+    proxy_hops = fields.Integer(data_key="PUENTE_PROXY_HOPS", load_default=0, validate=validate.Range(min=0, max=5))
 
     @validates_schema(skip_on_field_errors=False)
     def _cross_checks(self, data, **kwargs):
@@ -199,6 +200,7 @@ class Settings:
     matching_index_options: Mapping[str, Any] = field(default_factory=dict)
     smtp_url: str | None = None
     mail_from: str = "Puente <no-reply@puente.invalid>"
+    proxy_hops: int = 0  # reverse proxies in front whose X-Forwarded-* headers are trusted
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property

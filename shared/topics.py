@@ -27,7 +27,7 @@ STATE_TOPICS = ("profiles", "vacancies", "credentials")
 STREAM_TOPICS = ("placements", "matches")
 
 # Consumer groups that own a dead-letter topic.
-CONSUMER_GROUPS = ("matching", "insights", "profiles")
+CONSUMER_GROUPS = ("matching", "insights", "profiles", "credentials")
 
 
 def dead_letter_topic(group: str) -> str:

@@ -20,6 +20,7 @@ from services.credentials.schemas import (
 from shared.auth import requires
 from shared.http import etag, if_match_version, language
 from shared.i18n import translate
+from shared.idempotency import idempotent
 
 blp = Blueprint("credentials", __name__, url_prefix="/api/v1/credentials",
                 description="Foreign credentials and their recognition, as guidance for counsellors")
@@ -57,6 +58,7 @@ def etag_header(c: Credential) -> dict[str, str]:
 
 
 @blp.post("")
+@idempotent
 @blp.arguments(DeclareSchema)
 @blp.response(201, CredentialOut)
 @blp.doc(security=[{"bearerAuth": []}])

@@ -38,11 +38,9 @@ CREDENTIALS = [
 
 def load_demo(container: Container) -> int:
     """Declare and assess the demo credentials that are missing; return how many were created."""
-    credentials = container.extras.get("credentials.service")
-    if credentials is None:
-        from services.credentials.app import build_service
+    from services.credentials.app import service_of
 
-        credentials = container.extras["credentials.service"] = build_service(container)
+    credentials = service_of(container)
     created = 0
     for profile, centre, destination, declaration, moves in CREDENTIALS:
         credential_id = str(uuid.uuid5(_NS, f"{profile}/{declaration['title']}"))
@@ -50,6 +48,8 @@ def load_demo(container: Container) -> int:
         with credentials.uow() as uow:
             if uow.credentials.get(credential_id) is not None:
                 continue
+        # What the profiles topic will say too (the demo loads before the consumer has read it).
+        credentials.person_registered(profile, centre)
         credentials.declare(counsellor, profile_id=profile, credential_id=credential_id, **declaration)
         credentials.assess(counsellor, credential_id, destination)
         for status in moves:

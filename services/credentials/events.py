@@ -1,6 +1,7 @@
-"""The integration events the credentials service publishes, built and read in one place.
+"""The integration events the credentials service publishes and reads, built and read in one place.
 
-Each event is pseudonymous: ids, codes and statuses, never a title, an institution or interview notes.
+Each event it publishes is pseudonymous: ids, codes and statuses, never a title, an institution or interview
+notes. From the profiles topic it reads only which centre keeps a person, and when a person is erased.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from services.credentials.domain.model import Credential
 from shared.events import Event, new_event
 
 TOPIC = "credentials"
+PROFILES = "profiles"  # the topic it reads, keyed by profile id
 
 
 @dataclass(frozen=True)
@@ -67,3 +69,39 @@ class CredentialAssessed:
     def event(self, source: str) -> Event:
         """Return the CloudEvent carrying this payload, keyed by the credential."""
         return new_event(self.TYPE, source, self.credential_id, self.to_data())
+
+
+@dataclass(frozen=True)
+class ProfilePublished:
+    """A person's profile was published: the only thing read from it is the centre that keeps it."""
+
+    TYPE: ClassVar[str] = "org.puente.profile.published.v1"
+
+    profile_id: str
+    centre: str
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Self:
+        """Read the event's data (already validated against its contract by the consumer)."""
+        return cls(data["profile_id"], data["centre"])
+
+
+@dataclass(frozen=True)
+class ProfileWithdrawn:
+    """A person left matching: by withdrawing consent (their credentials stay) or by erasure (they go)."""
+
+    TYPE: ClassVar[str] = "org.puente.profile.withdrawn.v1"
+    ERASED: ClassVar[str] = "erased"
+
+    profile_id: str
+    reason: str
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Self:
+        """Read the event's data."""
+        return cls(data["profile_id"], data["reason"])
+
+    @property
+    def erased(self) -> bool:
+        """Return whether the person's data was erased (not only their consent to matching withdrawn)."""
+        return self.reason == self.ERASED

@@ -12,8 +12,8 @@ from services.credentials.domain.model import (
     WORKFLOW,
     Evidence,
 )
+from shared.schemas import CountryCode, Line, Name, Text
 
-ISO = validate.Regexp(r"^[A-Z]{2}$")
 UUID = validate.Regexp(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
@@ -23,8 +23,8 @@ class EvidenceSchema(Schema):
     partial_documents = fields.List(fields.String(validate=validate.OneOf(PARTIAL_DOCUMENTS)), load_default=list)
     qualifications_passport = fields.Boolean(load_default=False,
                                              metadata={"description": "Holds a UNESCO Qualifications Passport"})
-    notes = fields.String(load_default="", validate=validate.Length(max=2000),
-                          metadata={"description": "Structured-interview notes; stay in this service"})
+    notes = Text(load_default="", max_length=2000,
+                 metadata={"description": "Structured-interview notes; stay in this service"})
 
     @post_load
     def _evidence(self, data, **_kwargs) -> Evidence:
@@ -35,14 +35,13 @@ class EvidenceSchema(Schema):
 
 class DeclareSchema(Schema):
     profile_id = fields.String(required=True, validate=UUID, metadata={"description": "The holder's pseudonym"})
-    title = fields.String(required=True, validate=validate.Length(min=1, max=300),
-                          metadata={"description": "Title as written on the diploma"})
+    title = Line(required=True, max_length=300, metadata={"description": "Title as written on the diploma"})
     level = fields.Integer(required=True, validate=validate.Range(0, 8), metadata={"description": "ISCED 2011 level"})
     orientation = fields.String(required=True, validate=validate.OneOf(ORIENTATIONS))
     field = fields.String(allow_none=True, load_default=None, validate=validate.Regexp(r"^[0-9]{2,4}$"),
                           metadata={"description": "ISCED-F 2013 code"})
-    country = fields.String(required=True, validate=ISO, metadata={"description": "Issuing country"})
-    institution = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    country = CountryCode(required=True, metadata={"description": "Issuing country"})
+    institution = Name(required=True, max_length=300)
     year = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(1940, 2100))
     documents = fields.List(fields.String(validate=validate.OneOf(DOCUMENT_KINDS)), required=True,
                             validate=validate.Length(min=1))
@@ -55,12 +54,12 @@ class DeclareSchema(Schema):
 
 
 class AssessSchema(Schema):
-    destination = fields.String(required=True, validate=ISO, metadata={"description": "Destination country"})
+    destination = CountryCode(required=True, metadata={"description": "Destination country"})
 
 
 class StatusSchema(Schema):
     status = fields.String(required=True, validate=validate.OneOf(WORKFLOW[2:]))
-    note = fields.String(load_default="", validate=validate.Length(max=500))
+    note = Text(load_default="", max_length=500)
 
 
 class ListArgs(Schema):

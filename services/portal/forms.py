@@ -36,6 +36,7 @@ from wtforms.widgets import TextInput
 
 from services.portal.accounts import EMAIL, MIN_PASSWORD
 from shared.i18n import read_number
+from shared.inputs import text_problem
 
 COUNTRIES = [("AR", _l("Argentina")), ("BO", _l("Bolivia")), ("BR", _l("Brazil")), ("CL", _l("Chile")),
              ("CO", _l("Colombia")), ("EC", _l("Ecuador")), ("PE", _l("Peru")), ("PY", _l("Paraguay")),
@@ -94,28 +95,52 @@ class LocaleDecimalField(Field):
             raise StopValidation()
 
 
+def _plain(_form, field):
+    """Refuse control characters in any text a person types (they are never part of an answer)."""
+    problem = text_problem(field.data) if isinstance(field.data, str) else None
+    if problem:
+        raise ValidationError(_l(problem))
+
+
+def visible(_form, field):
+    """Refuse invisible characters (direction overrides, zero-width spaces) in a name or a number."""
+    problem = text_problem(field.data, one_line=True, visible=True) if isinstance(field.data, str) else None
+    if problem:
+        raise ValidationError(_l(problem))
+
+
+class PuenteForm(FlaskForm):
+    """The base of every page form: CSRF (Flask-WTF) and no control characters in any text field."""
+
+    class Meta(FlaskForm.Meta):
+        def bind_field(self, form, unbound_field, options):
+            if issubclass(unbound_field.field_class, StringField):  # text areas, e-mails, passwords too
+                options = {**options, "validators": [*(unbound_field.kwargs.get("validators") or ()), _plain]}
+            return super().bind_field(form, unbound_field, options)
+
+
 def _email(_form, field):
     if field.data and not EMAIL.match(field.data.strip()):
         raise ValidationError(_l("Enter an email address like name@example.com"))
 
 
-class SignInForm(FlaskForm):
+class SignInForm(PuenteForm):
     """Sign in with email and password."""
 
     email = EmailField(_l("Email address"), validators=[DataRequired(_l("Enter your email address")), _email])
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password"))])
 
 
-class EmployerSignUpForm(FlaskForm):
+class EmployerSignUpForm(PuenteForm):
     """An employer creates its organisation and its first account."""
 
     # The lengths the vacancies service accepts, so a sign-up it would refuse is refused before any mail is sent.
     name = StringField(_l("Organisation name"), validators=[
         DataRequired(_l("Enter the name of your organisation")),
-        Length(min=2, max=200, message=_l("Enter a name of 2 to 200 characters"))])
+        Length(min=2, max=200, message=_l("Enter a name of 2 to 200 characters")), visible])
     tax_id = StringField(_l("Tax identification number"), validators=[
         DataRequired(_l("Enter your tax identification number")),
-        Length(min=3, max=40, message=_l("Enter a tax identification number of 3 to 40 characters"))])
+        Length(min=3, max=40, message=_l("Enter a tax identification number of 3 to 40 characters")), visible])
     country = SelectField(_l("Country"), choices=options(COUNTRIES))
     sector = StringField(_l("Sector"), validators=[
         DataRequired(_l("Enter your sector")),
@@ -156,7 +181,7 @@ class BenefitsForm(Form):
     transport = BooleanField(_l("Transport"))
 
 
-class VacancyForm(FlaskForm):
+class VacancyForm(PuenteForm):
     """Everything a vacancy needs; the decent-work gate runs on it in the vacancies service."""
 
     title = StringField(_l("Job title"), validators=[DataRequired(_l("Enter the job title")), Length(max=200)])

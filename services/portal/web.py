@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import math
+import re
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -33,10 +34,13 @@ from services.portal.forms import CURRENCY_OF, ConfirmForm, EmployerSignUpForm, 
 from services.portal.ports import Mail, Mailer, MailUnavailable, MatchingPort, ServiceUnavailable, VacanciesPort
 from services.portal.vacancy_form import field_id, form_data, form_field_ids, resolve_skills, vacancy_body
 from shared.i18n import LANGUAGE_COOKIE, format_pay
+from shared.inputs import CONTROL, LINE_BREAKS
 
 LANGUAGES = {"es": "Español", "pt": "Português", "en": "English"}
 MATCHABLE = ("published", "published_with_warnings")  # held, closed and rejected vacancies are never matched
 LANG_COOKIE = LANGUAGE_COOKIE
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+CONTROL_OR_BREAK = re.compile(f"{CONTROL.pattern}|{LINE_BREAKS.pattern}")
 SERVICE_TOKEN_TTL_S = 300
 log = logging.getLogger(__name__)
 
@@ -96,8 +100,12 @@ def service_token() -> str:
 
 
 def local_path(target: str | None, default: str) -> str:
-    """Return ``target`` if it is a path on this site (never another host), else ``default``."""
-    if not target:
+    """Return ``target`` if it is a path on this site (never another host), else ``default``.
+
+    A backslash is refused because browsers read ``/\\host`` as ``//host``; a control character because it
+    would end the Location header and start another.
+    """
+    if not target or "\\" in target or CONTROL_OR_BREAK.search(target):
         return default
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
@@ -109,6 +117,14 @@ def local_path(target: str | None, default: str) -> str:
 def load_user():
     """Find who is signed in from the session cookie."""
     g.user = accounts().signed_in(session.get("sid")) if request.blueprint == "web" else None
+
+
+@web.before_request
+def only_form_bodies():
+    """Refuse a body the pages' forms never send (JSON would reach Flask-WTF, which reads it as form data)."""
+    if request.method in ("POST", "PUT", "PATCH") and request.mimetype not in FORM_TYPES \
+            and (request.content_length or request.mimetype):
+        abort(415)
 
 
 @web.app_context_processor
@@ -582,6 +598,7 @@ def page_error(error: HTTPException):
     """Render errors on pages as pages (the APIs keep problem+json)."""
     messages = {400: _("The form had expired or was incomplete. Go back and send it again."),
                 403: _("This page is not for your account."),
-                404: _("There is nothing at this address.")}
+                404: _("There is nothing at this address."),
+                415: _("This page takes only the answers of its own form. Go back and send the form again.")}
     message = messages.get(error.code or 500, _("Something went wrong on our side. Try again in a minute."))
     return render_template("error.html", code=error.code, message=message), error.code or 500

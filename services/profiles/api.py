@@ -47,6 +47,7 @@ from shared.auth import requires
 from shared.errors import Conflict, PreconditionFailed
 from shared.http import etag, if_match_version, language
 from shared.i18n import translate
+from shared.idempotency import idempotent
 from shared.pagination import Page
 
 blp = Blueprint("profiles", __name__, url_prefix="/api/v1/profiles",
@@ -133,6 +134,7 @@ def expected_version() -> int:
 
 
 @blp.post("")
+@idempotent
 @blp.arguments(ProfileIn)
 @blp.response(201, ProfileCreated)
 @blp.doc(security=SECURITY)

@@ -30,6 +30,7 @@ from services.profiles.schemas import ProfileIn
 from services.profiles.usecases import ProfileService
 from shared.http import flatten_errors
 from shared.i18n import N_, translate, translate_field_reason
+from shared.inputs import control_issues
 
 LIST_SEPARATOR = ";"
 UNREADABLE = N_("Invalid input type.")  # marshmallow's own wording, so the catalogue already says it
@@ -157,6 +158,10 @@ def _import_row(profiles: ProfileService, schema: ProfileIn, actor: Actor, numbe
                 raw: str, lang: str) -> RowResult:
     if body is None:
         return RowResult(number, "invalid", errors=[{"pointer": "", "reason": translate(UNREADABLE, lang)}])
+    hidden = control_issues(body)
+    if hidden:  # a NUL or an escape sequence is never data (and PostgreSQL refuses a NUL)
+        return RowResult(number, "invalid", errors=[
+            {"pointer": i.pointer, "reason": translate(i.message, lang)} for i in hidden])
     try:
         details, consents = split_input(schema.load(body))
         outcome = profiles.import_one(actor, details, consents, fingerprint(actor.org, raw))

@@ -58,7 +58,12 @@ class ProfileRepository(Protocol):
 
     def add(self, profile: Profile, import_key: str | None = None) -> None: ...
 
-    def save(self, profile: Profile) -> None: ...
+    def save(self, profile: Profile) -> None:
+        """Store ``profile`` if the stored one is still at ``profile.version - 1``, in one atomic step.
+
+        Raise PreconditionFailed (with the current version) when another change got there first.
+        """
+        ...
 
     def delete(self, profile_id: str) -> bool: ...
 

@@ -16,6 +16,7 @@ from services.profiles.domain.model import (
 )
 from services.profiles.domain.placements import NOTE_MAX, REQUEST_STATUSES, STAGES
 from services.profiles.usecases import MAX_PAGE
+from shared.schemas import Amount, CurrencyCode, Name
 
 COUNTRY = validate.Regexp(r"^[A-Z]{2}$")
 ISCO_UNIT = validate.Regexp(r"^[0-9]{4}$")
@@ -31,13 +32,13 @@ def _country(**kw):
 
 class DocumentSchema(Schema):
     type = fields.String(required=True, validate=validate.OneOf(DOCUMENT_TYPES))
-    number = fields.String(required=True, validate=validate.Length(1, 40))
+    number = Name(required=True, max_length=40)
     country = _country(required=True)
 
 
 class IdentitySchema(Schema):
-    given_names = fields.String(required=True, validate=validate.Length(1, 120))
-    family_names = fields.String(required=True, validate=validate.Length(1, 120))
+    given_names = Name(required=True, max_length=120)
+    family_names = Name(required=True, max_length=120)
     date_of_birth = fields.Date(allow_none=True, load_default=None)
     nationalities = fields.List(_country(), load_default=list, validate=validate.Length(max=5))
     documents = fields.List(fields.Nested(DocumentSchema), load_default=list, validate=validate.Length(max=10))
@@ -92,9 +93,8 @@ class EducationSchema(Schema):
 
 
 class PaySchema(Schema):
-    amount = fields.Float(required=True, validate=validate.Range(min=0))
-    currency = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{3}$"),
-                             metadata={"description": "ISO 4217", "example": "COP"})
+    amount = Amount(required=True)
+    currency = CurrencyCode(required=True, metadata={"example": "COP"})
     period = fields.String(required=True, validate=validate.OneOf(PAY_PERIODS))
 
 

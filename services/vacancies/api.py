@@ -31,6 +31,7 @@ from services.vacancies.schemas import (
 from services.vacancies.usecases import VacancyService
 from shared.auth import requires
 from shared.http import etag, if_match_version, language
+from shared.idempotency import idempotent
 
 SERVICE_KEY = "vacancies.service"
 vacancies = Blueprint("vacancies", __name__, url_prefix="/api/v1/vacancies", description="Vacancies and the gate")
@@ -80,6 +81,7 @@ def etag_header(v: Vacancy) -> dict[str, str]:
 
 
 @vacancies.post("")
+@idempotent
 @vacancies.arguments(VacancyIn)
 @vacancies.response(201, VacancyOut)
 @vacancies.doc(**SECURED)
@@ -87,7 +89,8 @@ def etag_header(v: Vacancy) -> dict[str, str]:
 def create(body):
     """Post a vacancy; the decent-work gate publishes it, publishes it with warnings, or holds it."""
     outcome = service().create(g.principal, body)
-    return vacancy_out(outcome.vacancy, outcome.suggestions), 201, etag_header(outcome.vacancy)
+    return vacancy_out(outcome.vacancy, outcome.suggestions), 201, {
+        **etag_header(outcome.vacancy), "Location": url_for("vacancies.read", vacancy_id=outcome.vacancy.id)}
 
 
 @vacancies.get("")
@@ -154,6 +157,7 @@ def jobposting_feed():
 
 
 @vacancies.post("/bulk")
+@idempotent
 @vacancies.response(200, BulkOut)
 @vacancies.doc(**SECURED, requestBody={"content": {t: {"schema": {"type": "string"}} for t in (
     "application/x-ndjson", "text/csv", "application/json")}})
@@ -211,13 +215,15 @@ def review(body, vacancy_id):
 
 
 @employers.post("")
+@idempotent
 @employers.arguments(EmployerIn)
 @employers.response(201, EmployerOut)
 @employers.doc(**SECURED)
 @requires("employer")
 def register(body):
     """Register the caller's own organisation as an employer."""
-    return service().register_employer(g.principal, body).__dict__
+    employer = service().register_employer(g.principal, body)
+    return employer.__dict__, 201, {"Location": url_for("employers.employer", org_id=employer.org_id)}
 
 
 @employers.get("/<org_id>")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -16,6 +15,7 @@ from marshmallow import ValidationError
 from services.vacancies.domain.jobposting import from_jobposting
 from services.vacancies.schemas import VacancyIn
 from services.vacancies.usecases import FeedRow, RowResult, VacancyService
+from shared import inputs
 from shared.http import flatten_errors
 
 CSV_LISTS = ("required_skills", "nice_skills")
@@ -50,7 +50,11 @@ def _csv_row(raw: dict[str, str]) -> dict[str, Any]:
 
 def parse(body: bytes, content_type: str) -> Iterator[tuple[int, Any, str | None]]:
     """Yield (row number, object, parse error) for every row of an upload."""
-    text = body.decode("utf-8-sig")
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        yield 1, None, f"not UTF-8 text: byte {exc.start}"
+        return
     kind = (content_type or "").split(";")[0].strip().lower()
     if kind == "text/csv":
         for i, raw in enumerate(csv.DictReader(io.StringIO(text)), start=1):
@@ -59,7 +63,8 @@ def parse(body: bytes, content_type: str) -> Iterator[tuple[int, Any, str | None
     stripped = text.lstrip()
     if kind in ("application/json", "application/ld+json") or stripped.startswith("["):
         try:
-            doc = json.loads(text)
+            # One level more than a row may nest: the array (or @graph) that holds the rows.
+            doc = inputs.loads(text, inputs.MAX_DEPTH + 2)
         except ValueError as exc:
             yield 1, None, f"not JSON: {exc}"
             return
@@ -71,9 +76,11 @@ def parse(body: bytes, content_type: str) -> Iterator[tuple[int, Any, str | None
         if not line.strip():
             continue
         try:
-            yield i, json.loads(line), None
+            obj = inputs.loads(line)
         except ValueError as exc:
-            yield i, None, f"not JSON: {exc.msg}"
+            yield i, None, f"not JSON: {getattr(exc, 'msg', exc)}"
+        else:
+            yield i, obj, None
 
 
 def to_submission(obj: Any) -> dict[str, Any]:
@@ -93,6 +100,10 @@ def rows(body: bytes, content_type: str) -> Iterator[FeedRow]:
         external_id = obj.get("external_id") if isinstance(obj, dict) else None
         if parse_error:
             yield FeedRow(number, external_id, errors=({"pointer": "", "reason": parse_error},))
+            continue
+        hidden = inputs.control_issues(obj)
+        if hidden:  # a NUL or an escape sequence is never data; the row is refused, the feed goes on
+            yield FeedRow(number, None, errors=tuple({"pointer": i.pointer, "reason": i.message} for i in hidden))
             continue
         try:
             data = to_submission(obj)

@@ -6,14 +6,15 @@ from marshmallow import Schema, fields, validate
 
 from services.vacancies.domain.model import CEFR, CONTRACT_TYPES, LANGUAGES, PERIODS, STATUSES
 from shared.i18n import N_
+from shared.schemas import Amount, CountryCode, CurrencyCode, Line, Name, Text
 
 COUNTRY = validate.Regexp(r"^[A-Z]{2}$", error=N_("Must be an ISO 3166-1 alpha-2 code such as PE."))
 SKILL = fields.String(validate=validate.Regexp(r"^S\d{4}$", error=N_("Must be a skill code such as S1001.")))
 
 
 class PaySchema(Schema):
-    amount = fields.Float(required=True, validate=validate.Range(min=0, max=1e12))
-    currency = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{3}$", error=N_("Must be ISO 4217.")))
+    amount = Amount(required=True)
+    currency = CurrencyCode(required=True)
     period = fields.String(required=True, validate=validate.OneOf(PERIODS))
 
 
@@ -37,15 +38,15 @@ class Benefits(Schema):
 class VacancyIn(Schema):
     """A vacancy as an employer or a feed submits it."""
 
-    title = fields.String(required=True, validate=validate.Length(min=3, max=200))
-    description = fields.String(required=True, validate=validate.Length(min=20, max=10000))
+    title = Line(required=True, min_length=3, max_length=200)
+    description = Text(required=True, min_length=20, max_length=10000)
     language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
     occupation = fields.String(allow_none=True, validate=validate.Regexp(r"^\d{4}$", error=N_("Must be 4 digits.")),
                                metadata={"description": "ISCO-08 unit group; suggested from the title when left out"})
     required_skills = fields.List(SKILL, load_default=list, validate=validate.Length(max=50))
     nice_skills = fields.List(SKILL, load_default=list, validate=validate.Length(max=50))
     languages = fields.List(fields.Nested(LanguageRequirement), load_default=list, validate=validate.Length(max=10))
-    country = fields.String(required=True, validate=COUNTRY)
+    country = CountryCode(required=True)
     city = fields.String(allow_none=True, validate=validate.Length(max=120))
     remote = fields.Boolean(load_default=False)
     openings = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10000))
@@ -149,10 +150,10 @@ class ReviewIn(Schema):
 
 
 class EmployerIn(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=2, max=200))
-    tax_id = fields.String(required=True, validate=validate.Length(min=3, max=64))
-    country = fields.String(required=True, validate=COUNTRY)
-    sector = fields.String(required=True, validate=validate.Length(min=2, max=120))
+    name = Name(required=True, min_length=2, max_length=200)
+    tax_id = Name(required=True, min_length=3, max_length=64)
+    country = CountryCode(required=True)
+    sector = Line(required=True, min_length=2, max_length=120)
     contact_email = fields.Email(required=True)
 
 

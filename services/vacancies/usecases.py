@@ -12,6 +12,7 @@ from services.vacancies.domain.countries import Conversion
 from services.vacancies.domain.gate import DecentWorkGate, GateResult
 from services.vacancies.domain.messages import (
     ALREADY_REGISTERED,
+    EXTERNAL_ID_TAKEN,
     INVALID_FIELDS,
     NO_LABOUR_DATA,
     NO_SUCH_EMPLOYER,
@@ -23,7 +24,7 @@ from services.vacancies.domain.messages import (
 from services.vacancies.domain.model import Draft, Employer, Vacancy
 from services.vacancies.events import announcement
 from services.vacancies.ports import Clock, OccupationSuggester, Suggestion, UnitOfWorkFactory, VacancyFilter
-from shared.errors import ApiError, Conflict, FieldIssue, Forbidden, Invalid, NotFound, PreconditionFailed
+from shared.errors import AlreadyExists, ApiError, FieldIssue, Forbidden, Invalid, NotFound, PreconditionFailed
 from shared.pagination import BAD_CURSOR, Page, decode_cursor, next_page
 
 TOPIC = "vacancies"
@@ -121,6 +122,10 @@ def _position(cursor: str | None) -> tuple[str, str] | None:
     return created, str(vacancy_id)
 
 
+def _external_id_taken(existing_id: str | None) -> AlreadyExists:
+    return AlreadyExists("external_id_taken", EXTERNAL_ID_TAKEN, pointer="/external_id", existing_id=existing_id)
+
+
 def _english(error: ApiError) -> str:
     return error.message % error.params if error.params else error.message
 
@@ -193,9 +198,19 @@ class VacancyService:
                           draft=draft, status=status, findings=result.findings, version=1, created_at=now,
                           updated_at=now, published_at=now if status in model.OPEN else None,
                           monthly_equivalent=self._monthly(draft, result))
-        with self.uow() as uow:
-            uow.vacancies.add(vacancy)
-            uow.stage(announcement(vacancy).event())
+        try:
+            with self.uow() as uow:
+                if draft.external_id:
+                    existing = uow.vacancies.find_external(principal.org, draft.external_id)
+                    if existing is not None:
+                        raise _external_id_taken(existing.id)
+                uow.vacancies.add(vacancy)  # raises AlreadyExists when a parallel create took the id first
+                uow.stage(announcement(vacancy).event())
+        except AlreadyExists as taken:
+            if taken.existing_id is None:
+                existing = self.find_external(principal, draft.external_id)
+                raise _external_id_taken(existing.id if existing else None) from None
+            raise
         return Outcome(vacancy, checked.suggestions)
 
     @staticmethod
@@ -214,6 +229,11 @@ class VacancyService:
             vacancy = self._owned(uow, principal, vacancy_id)
             if vacancy.version != if_match:
                 raise PreconditionFailed("stale_version", STALE_VERSION, current_version=vacancy.version)
+            renamed = changes.get("external_id")
+            if renamed and renamed != vacancy.draft.external_id:
+                other = uow.vacancies.find_external(vacancy.submitter, renamed)
+                if other is not None:
+                    raise _external_id_taken(other.id)
             merged = {**vacancy.draft.to_dict(), **changes}
             if "title" in changes and "occupation" not in changes:
                 merged["occupation"] = vacancy.draft.occupation
@@ -278,7 +298,7 @@ class VacancyService:
             rows = uow.vacancies.list(flt, limit + 1, after)
         return next_page(rows, limit, key=_list_key)
 
-    def submit(self, principal, data: dict[str, Any]) -> Outcome:
+    def submit(self, principal, data: dict[str, Any], *, retried: bool = False) -> Outcome:
         """Create or update a feed's vacancy, idempotently by (submitter, external_id)."""
         external_id = data.get("external_id")
         if external_id:
@@ -290,7 +310,13 @@ class VacancyService:
                 if same:
                     return Outcome(existing, created=False)
                 return self.update(principal, existing.id, data, existing.version)
-        return self.create(principal, data)
+        try:
+            return self.create(principal, data)
+        except AlreadyExists:
+            if retried:
+                raise
+            # Another upload of the same feed created it meanwhile: this row is now an update (or no change).
+            return self.submit(principal, data, retried=True)
 
     def find_external(self, principal, external_id: str | None) -> Vacancy | None:
         """Return the caller's vacancy with a feed's own id, if there is one."""
@@ -333,7 +359,7 @@ class VacancyService:
         principal.require("employer")
         with self.uow() as uow:
             if uow.employers.get(principal.org) is not None:
-                raise Conflict("employer_registered", ALREADY_REGISTERED)
+                raise AlreadyExists("employer_registered", ALREADY_REGISTERED, existing_id=principal.org)
             employer = Employer(org_id=principal.org, created_at=self.clock(), **data)
             uow.employers.add(employer)
         return employer

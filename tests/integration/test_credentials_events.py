@@ -30,6 +30,8 @@ def test_an_assessment_and_a_status_change_reach_the_topic_keyed_by_credential_a
     app = SERVICE.create_app(container, uow=lambda: SqlUnitOfWork(container.sessions, container.outbox, topic))
     client = app.test_client()
     headers = {"Authorization": "Bearer " + container.issuer.issue("c-1", "counsellor", "centre-lima")}
+    # What the profiles topic says of the person: credentials are declared only for the caller's centre.
+    app.extensions["puente.credentials"].person_registered(PROFILE, "centre-lima")
 
     declared = client.post("/api/v1/credentials", headers=headers, json={
         "profile_id": PROFILE, "title": "Licenciada en Enfermería", "level": 6, "orientation": "general",

@@ -92,3 +92,10 @@ def test_a_bad_matching_setting_stops_start_up_naming_the_variable(variable, val
         load_settings({variable: value}, bus="memory")
     assert set(err.value.problems) == {variable}
     assert reason in err.value.problems[variable]
+
+def test_the_number_of_trusted_proxies_defaults_to_none_and_is_bounded():
+    assert load_settings({"PUENTE_BUS": "memory"}).proxy_hops == 0
+    assert load_settings({"PUENTE_BUS": "memory", "PUENTE_PROXY_HOPS": "1"}).proxy_hops == 1
+    with pytest.raises(SettingsError) as err:
+        load_settings({"PUENTE_BUS": "memory", "PUENTE_PROXY_HOPS": "-1"})
+    assert "PUENTE_PROXY_HOPS" in err.value.problems

@@ -5,16 +5,19 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, Index, Integer, MetaData, String, Table, and_, or_, select, update
+from sqlalchemy import JSON, Column, Index, Integer, MetaData, String, Table, and_, delete, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.credentials.domain.assessment import Assessment, Step
-from services.credentials.domain.model import Credential, Evidence, StatusChange
+from services.credentials.domain.model import Credential, Evidence, StatusChange, stale
 from services.credentials.domain.rules import Source
 from services.credentials.events import TOPIC
 from shared.db import SqlUnitOfWork as _SqlUnitOfWork
 from shared.db import UtcDateTime
-from shared.outbox import Outbox
+from shared.idempotency import forget_resource
+from shared.outbox import Outbox, utcnow
 
 metadata = MetaData()
 credentials_table = Table(
@@ -27,6 +30,14 @@ credentials_table = Table(
     Column("version", Integer, nullable=False),
     Column("body", JSON, nullable=False),  # the declaration, evidence, latest assessment and history
     Index("ix_credentials_owner", "org", "profile_id", "declared_at", "id"),
+)
+
+# Which centre keeps each person's profile, as the profiles topic announced it; checked before a declaration.
+profile_centres_table = Table(
+    "profile_centres", metadata,
+    Column("profile_id", String(36), primary_key=True),
+    Column("centre", String(64), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
 )
 
 
@@ -88,8 +99,10 @@ class SqlCredentials:
         result = self.session.execute(update(credentials_table).where(and_(
             credentials_table.c.id == credential.id, credentials_table.c.version == credential.version - 1))
             .values(workflow_status=row["workflow_status"], version=row["version"], body=row["body"]))
-        if result.rowcount != 1:
-            raise RuntimeError(f"credential {credential.id} changed under this transaction")
+        if result.rowcount != 1:  # another change committed first, at the version this one started from
+            current = self.session.scalar(select(credentials_table.c.version)
+                                          .where(credentials_table.c.id == credential.id))
+            raise stale(current if current is not None else credential.version - 1)
 
     def list_for_profile(self, org, profile_id, after, limit) -> list[Credential]:
         """Return a person's credentials held by ``org`` after the cursor, oldest first."""
@@ -102,6 +115,39 @@ class SqlCredentials:
         return [from_row(r) for r in rows]
 
 
+    def delete_for_profile(self, profile_id: str) -> list[str]:
+        """Delete every credential of a person, and the stored replies to their declaration; return their ids."""
+        t = credentials_table
+        ids = list(self.session.scalars(select(t.c.id).where(t.c.profile_id == profile_id).order_by(t.c.id)))
+        for credential_id in ids:
+            forget_resource(self.session, credential_id)
+        self.session.execute(delete(t).where(t.c.profile_id == profile_id))
+        return ids
+
+
+class SqlPeople:
+    """The centre of each person announced on the profiles topic, inside the caller's session."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def centre_of(self, profile_id: str) -> str | None:
+        """Return the centre that keeps the person's profile, if one was announced."""
+        t = profile_centres_table
+        return self.session.scalar(select(t.c.centre).where(t.c.profile_id == profile_id))
+
+    def remember(self, profile_id: str, centre: str) -> None:
+        """Insert the person's centre, or update it."""
+        insert = pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        stmt = insert(profile_centres_table).values(profile_id=profile_id, centre=centre, updated_at=utcnow())
+        self.session.execute(stmt.on_conflict_do_update(index_elements=[profile_centres_table.c.profile_id], set_={
+            "centre": stmt.excluded.centre, "updated_at": stmt.excluded.updated_at}))
+
+    def forget(self, profile_id: str) -> None:
+        """Delete the person's row, if any."""
+        self.session.execute(delete(profile_centres_table).where(profile_centres_table.c.profile_id == profile_id))
+
+
 class SqlUnitOfWork(_SqlUnitOfWork):
     """One database transaction holding the credential changes and their outbox rows."""
 
@@ -109,5 +155,31 @@ class SqlUnitOfWork(_SqlUnitOfWork):
         super().__init__(sessions, outbox, topic)
 
     def bind(self, session: Session) -> None:
-        """Attach the credentials repository to this transaction's session."""
+        """Attach the credentials repositories to this transaction's session."""
         self.credentials = SqlCredentials(session)
+        self.people = SqlPeople(session)
+
+
+class InboxUnitOfWork(SqlUnitOfWork):
+    """The consumer's inbox transaction seen as a unit of work: the consumer commits it with the inbox row."""
+
+    def __init__(self, session: Session, outbox: Outbox, topic: str = TOPIC):
+        super().__init__(sessions=None, outbox=outbox, topic=topic)
+        self.session = session
+
+    def __enter__(self):
+        self.bind(self.session)
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        """Leave commit and rollback to the consumer, which owns the transaction."""
+
+
+def sql_uow_factory(sessions: sessionmaker[Session], outbox: Outbox, topic: str = TOPIC):
+    """Return the factory of units of work, joining a consumer's inbox transaction when given one."""
+
+    def make(within=None) -> SqlUnitOfWork:
+        return SqlUnitOfWork(sessions, outbox, topic) if within is None else InboxUnitOfWork(within.session, outbox,
+                                                                                            topic)
+
+    return make

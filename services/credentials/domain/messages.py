@@ -23,6 +23,7 @@ REASONS = {
     "procedure_elsewhere": N_("A procedure is under way in %(destination)s."),
 }
 NOT_FOUND = N_("No credential has this id.")
+PERSON_NOT_FOUND = N_("No person with this profile_id is registered in your centre.")
 STALE = N_("The credential changed; its current ETag is %(etag)s.")
 # Said with every assessment: the outcome is guidance, the destination's office decides.
 GUIDANCE = N_("Guidance, not a decision: the country's recognition office decides. See the sources and dates.")

@@ -7,8 +7,8 @@ import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from services.credentials.domain.messages import REASONS
-from shared.errors import Conflict, Invalid
+from services.credentials.domain.messages import REASONS, STALE
+from shared.errors import Conflict, Invalid, PreconditionFailed, etag
 
 DOCUMENT_KINDS = ("original", "apostilled", "legalised", "certified_translation", "none")
 ORIENTATIONS = ("general", "vocational")
@@ -35,6 +35,12 @@ def invalid(code: str, pointer: str, **params) -> Invalid:
 def conflict(code: str, pointer: str, **params) -> Conflict:
     """Return the refusal of a move the credential's current state forbids (409)."""
     return Conflict(code, REASONS[code], pointer=pointer, **params)
+
+
+def stale(current_version: int) -> PreconditionFailed:
+    """Return the refusal of a change made to a version that is no longer the stored one (412)."""
+    current = etag(current_version)
+    return PreconditionFailed("stale_version", STALE, current_etag=current, etag=current)
 
 
 @dataclass(frozen=True)

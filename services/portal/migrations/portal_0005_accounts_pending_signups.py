@@ -4,7 +4,7 @@ from alembic import op
 
 from services.portal.adapters.sql import pending_signups, portal_metadata
 
-revision = "portal_0005_accounts_signups"  # alembic_version holds at most 32 characters
+revision = "portal_0005"
 down_revision = "portal_0004"
 branch_labels = None
 depends_on = None

@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from services.profiles.domain.duplicates import document_keys
+from services.profiles.domain.messages import PROFILE_CHANGED, PROFILE_NOT_FOUND
 from services.profiles.domain.model import Profile
 from services.profiles.domain.placements import Contact, Introduction, IntroductionRequest, KnownVacancy, Placement
 from services.profiles.domain.search import SearchQuery
 from services.profiles.ports import ConceptSuggestion, ListFilters, PlacementFilters, Position
+from shared.errors import NotFound, PreconditionFailed
 from shared.events import Event, SchemaRegistry
 from shared.uow import InMemoryUnitOfWork as BaseInMemoryUnitOfWork
 
@@ -71,6 +73,11 @@ class InMemoryProfileRepository:
             self.store.import_keys[import_key] = profile.id
 
     def save(self, profile: Profile) -> None:
+        stored = self.store.profiles.get(profile.id)
+        if stored is None:
+            raise NotFound("profile_not_found", PROFILE_NOT_FOUND)
+        if stored.version != profile.version - 1:
+            raise PreconditionFailed("profile_changed", PROFILE_CHANGED, current_version=stored.version)
         self.store.profiles[profile.id] = copy.deepcopy(profile)
 
     def delete(self, profile_id: str) -> bool:

@@ -35,6 +35,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.profiles.domain.duplicates import document_keys
+from services.profiles.domain.messages import PROFILE_CHANGED, PROFILE_NOT_FOUND
 from services.profiles.domain.model import Consent, ConsentChange, Profile, ProfileDetails, from_plain, to_plain
 from services.profiles.domain.placements import (
     ConsentRecord,
@@ -49,6 +50,8 @@ from services.profiles.domain.search import NAME, SearchQuery, search_keys
 from services.profiles.ports import ListFilters, PlacementFilters, Position
 from shared.db import SqlUnitOfWork as _SqlUnitOfWork
 from shared.db import UtcDateTime
+from shared.errors import NotFound, PreconditionFailed
+from shared.idempotency import forget_resource
 from shared.outbox import Outbox
 
 profiles_metadata = MetaData()
@@ -209,7 +212,15 @@ class SqlProfileRepository:
         self._write_keys(profile, [(IMPORT, import_key)] if import_key else [])
 
     def save(self, profile: Profile) -> None:
-        self.session.execute(update(profiles_table).where(profiles_table.c.id == profile.id).values(**_row(profile)))
+        # One conditional UPDATE: of two changes read at the same version, the second finds no row to change.
+        t = profiles_table
+        changed = self.session.execute(update(t).where(t.c.id == profile.id, t.c.version == profile.version - 1)
+                                       .values(**_row(profile)))
+        if changed.rowcount != 1:
+            current = self.session.scalar(select(t.c.version).where(t.c.id == profile.id))
+            if current is None:
+                raise NotFound("profile_not_found", PROFILE_NOT_FOUND)
+            raise PreconditionFailed("profile_changed", PROFILE_CHANGED, current_version=current)
         self.session.execute(delete(profile_keys_table).where(and_(
             profile_keys_table.c.profile_id == profile.id, profile_keys_table.c.kind != IMPORT)))
         self._write_keys(profile)
@@ -217,6 +228,7 @@ class SqlProfileRepository:
     def delete(self, profile_id: str) -> bool:
         # Explicit rather than relying on ON DELETE CASCADE, which SQLite honours only with a pragma.
         self.session.execute(delete(profile_keys_table).where(profile_keys_table.c.profile_id == profile_id))
+        forget_resource(self.session, profile_id)  # the stored reply to its creation is a copy of the person
         result = self.session.execute(delete(profiles_table).where(profiles_table.c.id == profile_id))
         return result.rowcount > 0
 

@@ -11,7 +11,7 @@ from sqlalchemy import insert as sql_insert
 from sqlalchemy import select as sql_select
 from sqlalchemy.dialects.postgresql import JSONB
 
-revision = "profiles_0003_placements"
+revision = "profiles_0003"
 down_revision = "profiles_0002"
 branch_labels = None
 depends_on = None

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import copy
 
+from services.vacancies.domain.messages import ALREADY_REGISTERED, EXTERNAL_ID_TAKEN, STALE_VERSION
 from services.vacancies.domain.model import Employer, Vacancy
 from services.vacancies.ports import Suggestion, VacancyFilter
+from shared.errors import AlreadyExists, PreconditionFailed
 from shared.events import Event, SchemaRegistry
 from shared.uow import InMemoryUnitOfWork
 
@@ -30,9 +32,15 @@ class MemoryVacancies:
         return self.rows.get(vacancy_id)
 
     def add(self, vacancy):
+        if vacancy.draft.external_id and self.find_external(vacancy.submitter, vacancy.draft.external_id):
+            raise AlreadyExists("external_id_taken", EXTERNAL_ID_TAKEN, pointer="/external_id")
         self.rows[vacancy.id] = vacancy
 
-    save = add
+    def save(self, vacancy):
+        stored = self.rows.get(vacancy.id)
+        if stored is not None and stored.version != vacancy.version - 1:
+            raise PreconditionFailed("stale_version", STALE_VERSION, current_version=stored.version)
+        self.rows[vacancy.id] = vacancy
 
     def find_external(self, submitter, external_id):
         return next((v for v in self.rows.values() if v.submitter == submitter and v.draft.external_id == external_id),
@@ -53,6 +61,8 @@ class MemoryEmployers:
         return self.rows.get(org_id)
 
     def add(self, employer):
+        if employer.org_id in self.rows:
+            raise AlreadyExists("employer_registered", ALREADY_REGISTERED, existing_id=employer.org_id)
         self.rows[employer.org_id] = employer
 
 

@@ -21,14 +21,15 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from services.vacancies.domain.messages import STALE_VERSION
+from services.vacancies.domain.messages import ALREADY_REGISTERED, EXTERNAL_ID_TAKEN, STALE_VERSION
 from services.vacancies.domain.model import Draft, Employer, Finding, Review, Vacancy
 from services.vacancies.ports import VacancyFilter
 from shared import db
 from shared.db import UtcDateTime
-from shared.errors import PreconditionFailed
+from shared.errors import AlreadyExists, PreconditionFailed
 from shared.outbox import Outbox
 
 metadata = MetaData()
@@ -114,15 +115,28 @@ class SqlVacancies:
         return found[0] if found else None
 
     def add(self, vacancy):
-        self.session.execute(insert(vacancies).values(**_row(vacancy)))
+        try:
+            self.session.execute(insert(vacancies).values(**_row(vacancy)))
+        except IntegrityError as exc:
+            if not db.is_unique_violation(exc):
+                raise
+            # (submitter, external_id) taken by a create that committed after this one looked; the use case
+            # finds which vacancy has it once this transaction is rolled back.
+            raise AlreadyExists("external_id_taken", EXTERNAL_ID_TAKEN, pointer="/external_id") from None
 
     def save(self, vacancy):
         row = _row(vacancy)
         # Optimistic concurrency: the row must still be at the version this change started from.
-        result = self.session.execute(update(vacancies).where(
-            and_(vacancies.c.id == vacancy.id, vacancies.c.version == vacancy.version - 1)).values(**row))
+        try:
+            result = self.session.execute(update(vacancies).where(
+                and_(vacancies.c.id == vacancy.id, vacancies.c.version == vacancy.version - 1)).values(**row))
+        except IntegrityError as exc:
+            if not db.is_unique_violation(exc):
+                raise
+            raise AlreadyExists("external_id_taken", EXTERNAL_ID_TAKEN, pointer="/external_id") from None
         if result.rowcount != 1:
-            raise PreconditionFailed("stale_version", STALE_VERSION)
+            current = self.session.scalar(select(vacancies.c.version).where(vacancies.c.id == vacancy.id))
+            raise PreconditionFailed("stale_version", STALE_VERSION, current_version=current)
         stored = self.session.execute(select(reviews.c.id).where(reviews.c.vacancy_id == vacancy.id)).all()
         for review in vacancy.reviews[len(stored):]:
             self.session.execute(insert(reviews).values(vacancy_id=vacancy.id, decision=review.decision,
@@ -160,7 +174,12 @@ class SqlEmployers:
         return None if r is None else Employer(**r)
 
     def add(self, employer):
-        self.session.execute(insert(employers).values(**employer.__dict__))
+        try:
+            self.session.execute(insert(employers).values(**employer.__dict__))
+        except IntegrityError as exc:
+            if not db.is_unique_violation(exc):
+                raise
+            raise AlreadyExists("employer_registered", ALREADY_REGISTERED, existing_id=employer.org_id) from None
 
 
 class SqlUnitOfWork(db.SqlUnitOfWork):

@@ -12,6 +12,7 @@ from shared.service import build_container
 from shared.settings import load_settings
 
 PROFILE = "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f"
+OTHER_PROFILE = "7a2b3c4d-5e6f-4a7b-9c8d-0e1f2a3b4c5d"
 NURSE = {"profile_id": PROFILE, "title": "Licenciada en Enfermería", "level": 6, "orientation": "general",
          "field": "0913", "country": "VE", "institution": "UCV", "year": 2011, "documents": ["original", "apostilled"]}
 
@@ -20,8 +21,9 @@ NURSE = {"profile_id": PROFILE, "title": "Licenciada en Enfermería", "level": 6
 def env(tmp_path):
     container = build_container(SERVICE, load_settings({}, bus="memory", secret_key="k" * 40), bus=InMemoryBus(),
                                 data_dir=tmp_path)
-    uow = InMemoryUnitOfWork()
-    app = SERVICE.create_app(container, uow=lambda: uow)
+    # The people these tests declare for, as the profiles topic announced them (credentials acts only on them).
+    uow = InMemoryUnitOfWork(centres={PROFILE: "centre-lima", OTHER_PROFILE: "centre-lima"})
+    app = SERVICE.create_app(container, uow=uow)
     yield app.test_client(), container, uow
     container.engine.dispose()
 
@@ -63,11 +65,11 @@ def test_invalid_fields_are_named_in_the_callers_language(env):
     assert reasons["/level"] == "Deve estar entre 0 e 8." and response.json["title"] == "Dados inválidos"
 
 
-def test_a_counsellor_of_another_centre_is_refused(env):
+def test_a_counsellor_of_another_centre_is_told_nothing_of_it(env):
     client, container, _ = env
     credential = declared(client, container)
     response = client.get(f"/api/v1/credentials/{credential['id']}", headers=auth(container, org="centre-santiago"))
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert client.get(f"/api/v1/credentials/{credential['id']}",
                       headers=auth(container, role="employer")).status_code == 403
 
@@ -109,7 +111,7 @@ def test_a_declaration_with_an_interview_date_is_stored_and_read_back(env):
 def test_a_persons_credentials_are_listed_page_by_page(env):
     client, container, _ = env
     ids = [declared(client, container, title=f"Título {i}")["id"] for i in range(5)]
-    declared(client, container, profile_id="7a2b3c4d-5e6f-4a7b-9c8d-0e1f2a3b4c5d")
+    declared(client, container, profile_id=OTHER_PROFILE)
     seen, url = [], f"/api/v1/credentials?profile_id={PROFILE}&limit=2"
     while url:
         page = client.get(url, headers=auth(container))

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.unit.portal.conftest import EMPLOYER, VACANCY, submit
+from tests.unit.portal.conftest import EMPLOYER, VACANCY, sign_up, submit
 
 NBSP = "\u00a0"
 ES = {"Accept-Language": "es"}
@@ -26,8 +26,8 @@ def value(page: str, input_id: str) -> str:
 
 
 @pytest.mark.parametrize(("country", "currency"), [("CO", "COP"), ("BR", "BRL"), ("PE", "PEN")])
-def test_a_new_vacancy_starts_in_the_employers_country_and_its_currency(visitor, country, currency):
-    signed_up = submit(visitor, "/signup/employer", {**EMPLOYER, "country": country})
+def test_a_new_vacancy_starts_in_the_employers_country_and_its_currency(visitor, mailer, country, currency):
+    signed_up = sign_up(visitor, mailer, country=country)
     assert signed_up.status_code == 302
     page = text(visitor.get("/employer/vacancies/new"))
     assert selected(page, "country") == country and selected(page, "pay-currency") == currency

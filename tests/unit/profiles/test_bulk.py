@@ -66,3 +66,16 @@ def test_json_lines_rows_use_the_api_shape_and_a_broken_line_is_only_that_line(t
     assert "feed.jsonl" in console.file.getvalue()  # the progress bar was drawn
     assert [json.loads(line)["status"] for line in report.to_jsonl().splitlines()] == ["created", "invalid",
                                                                                      "invalid"]
+
+
+def test_a_row_with_a_control_character_in_any_text_is_refused_on_that_field_and_the_rest_imported(tmp_path):
+    path = tmp_path / "centro.csv"
+    rows = CSV.splitlines(keepends=True)
+    rows[1] = rows[1].replace("Pañete y muros", "Pañete\x00y muros")
+    path.write_text("".join(rows[:3]), encoding="utf-8")
+    profiles, store = make_service()
+    report = import_file(profiles, path, LIMA, lang="es", console=quiet())
+    assert [r.status for r in report.rows] == ["invalid", "created"]
+    assert report.rows[0].errors == [{"pointer": "/skills_text",
+                                      "reason": "Quite los caracteres de control (como NUL o escape) de este texto."}]
+    assert len(store.profiles) == 1

@@ -1,0 +1,9 @@
+"""Create the table that remembers Idempotency-Keys of profile creates (shared.idempotency)."""
+
+from shared.idempotency import downgrade_idempotency as downgrade  # noqa: F401
+from shared.idempotency import upgrade_idempotency as upgrade  # noqa: F401
+
+revision = "profiles_0004"
+down_revision = "profiles_0003"
+branch_labels = None
+depends_on = None
