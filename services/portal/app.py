@@ -10,15 +10,20 @@ from flask_babel import Babel
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from services.portal.accounts import Accounts
+from services.portal.adapters.credentials import CredentialsClient
 from services.portal.adapters.http import HttpTransport, WsgiTransport
 from services.portal.adapters.mail import LogMailer, SmtpMailer
 from services.portal.adapters.matching import MatchingClient
+from services.portal.adapters.profiles import ProfilesClient
 from services.portal.adapters.sql import SqlAccountStore, SqlFailureStore
 from services.portal.adapters.vacancies import VacanciesClient
 from services.portal.api import auth
-from services.portal.ports import Mailer, MatchingPort, ServiceUnavailable, VacanciesPort
+from services.portal.ports import CredentialsPort, Mailer, MatchingPort, ProfilesPort, ServiceUnavailable, VacanciesPort
 from services.portal.throttle import SignInThrottle, SignUpThrottle
 from services.portal.web import select_locale, web
+from services.portal.workspace.employer import candidates_pages
+from services.portal.workspace.intake import intake
+from services.portal.workspace.people import workspace
 from shared.i18n import TRANSLATIONS_DIR
 from shared.service import Container, ServiceDefinition, StartupError, base_app
 
@@ -71,6 +76,25 @@ def mailer(container: Container) -> Mailer:
     return LogMailer()
 
 
+def profiles_client(container: Container) -> ProfilesPort:
+    """Return the profiles client: a fake a test put in, HTTP to the configured URL, or the app in this process."""
+    if "profiles_client" in container.extras:
+        return container.extras["profiles_client"]
+    url = container.settings.service_url("profiles")
+    return ProfilesClient(HttpTransport(url) if url else _LocalTransport(container, "profiles"))
+
+
+def credentials_client(container: Container) -> CredentialsPort:
+    """Return the credentials client: a fake a test put in, HTTP to the configured URL, or the app in this process."""
+    if "credentials_client" in container.extras:
+        return container.extras["credentials_client"]
+    url = container.settings.service_url("credentials")
+    return CredentialsClient(HttpTransport(url) if url else _LocalTransport(container, "credentials"))
+
+
+PAGE_BLUEPRINTS = ("web", "workspace", "intake", "candidates")
+
+
 def cookie_key(container: Container, store: SqlAccountStore) -> str:
     """Return the key that signs the portal's cookies: derived from the secret key, else kept in the database."""
     if container.settings.secret_key:
@@ -96,12 +120,17 @@ def create_app(container: Container) -> Flask:
     app.extensions["puente.mailer"] = mailer(container)
     app.extensions["puente.vacancies"] = vacancies_client(container)
     app.extensions["puente.matching"] = matching_client(container)
+    app.extensions["puente.profiles"] = profiles_client(container)
+    app.extensions["puente.credentials"] = credentials_client(container)
     Babel(app, locale_selector=select_locale, default_translation_directories=str(TRANSLATIONS_DIR))
     app.register_blueprint(web)
+    app.register_blueprint(workspace)
+    app.register_blueprint(intake)
+    app.register_blueprint(candidates_pages)
 
     @app.after_request
     def _page_headers(response):
-        if request.blueprint == "web" and response.mimetype == "text/html":
+        if request.blueprint in PAGE_BLUEPRINTS and response.mimetype == "text/html":
             response.headers.setdefault("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'")
             response.headers.setdefault("X-Content-Type-Options", "nosniff")
             response.headers.setdefault("Cache-Control", "no-store")

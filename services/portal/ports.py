@@ -1,5 +1,5 @@
-"""What the portal needs from the vacancies and matching services and a mail server; adapters/ has their clients
-and fakes.
+"""What the portal needs from the other services and a mail server; adapters/ has their clients and
+fakes.
 
 Every call carries the signed-in person's bearer token and language; the service decides what they may do.
 """
@@ -13,16 +13,17 @@ PAGE_SIZE = 100  # the matching API's largest page
 
 
 class ServiceUnavailable(Exception):
-    """Raised when a service (vacancies, matching) cannot be reached or answers with a server error."""
+    """Raised when a service (vacancies, matching, profiles, credentials) cannot be reached or answers 5xx."""
 
 
 @dataclass(frozen=True)
 class Reply:
-    """What the service answered: status, JSON body and the ETag, if any."""
+    """What the service answered: status, JSON body, and the ETag and Location, if any."""
 
     status: int
     body: Any
     etag: str | None = None
+    location: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -55,6 +56,7 @@ class VacanciesPort(Protocol):
     def close_vacancy(self, token: str, lang: str, vacancy_id: str) -> Reply: ...
     def check_vacancy(self, token: str, lang: str, body: dict) -> Reply: ...
     def suggest_occupations(self, token: str, lang: str, title: str) -> Reply: ...
+    def minimum_wage(self, token: str, lang: str, country: str) -> Reply: ...
 
 
 class MatchingPort(Protocol):
@@ -62,6 +64,47 @@ class MatchingPort(Protocol):
 
     def candidates(self, token: str, lang: str, vacancy_id: str, limit: int = PAGE_SIZE,
                    cursor: str | None = None) -> Reply: ...
+    def for_profile(self, token: str, lang: str, profile_id: str, limit: int = PAGE_SIZE,
+                    cursor: str | None = None) -> Reply: ...
+
+
+class ProfilesPort(Protocol):
+    """The profiles service's API as the counsellor's workspace and the employer's candidates page use it.
+
+    Placements, introductions and introduction requests follow the workspace contract of the profiles service.
+    """
+
+    def create_profile(self, token: str, lang: str, body: dict) -> Reply: ...
+    def get_profile(self, token: str, lang: str, profile_id: str) -> Reply: ...
+    def update_profile(self, token: str, lang: str, profile_id: str, etag: str, body: dict) -> Reply: ...
+    def merge_profiles(self, token: str, lang: str, profile_id: str, other_id: str) -> Reply: ...
+    def list_profiles(self, token: str, lang: str, filters: dict, limit: int = 20,
+                      cursor: str | None = None) -> Reply: ...
+    def suggest(self, token: str, lang: str, text: str, text_lang: str | None = None, kind: str | None = None,
+                limit: int = 8) -> Reply: ...
+    def create_placement(self, token: str, lang: str, profile_id: str, vacancy_id: str,
+                         note: str | None = None) -> Reply: ...
+    def list_placements(self, token: str, lang: str, *, profile_id: str | None = None,
+                        vacancy_id: str | None = None, stage: str | None = None, limit: int = 50,
+                        cursor: str | None = None) -> Reply: ...
+    def get_placement(self, token: str, lang: str, placement_id: str) -> Reply: ...
+    def record_stage(self, token: str, lang: str, placement_id: str, etag: str, stage: str,
+                     note: str | None = None, on: str | None = None) -> Reply: ...
+    def introduce(self, token: str, lang: str, profile_id: str, vacancy_id: str, consent: dict) -> Reply: ...
+    def list_introductions(self, token: str, lang: str, vacancy_id: str) -> Reply: ...
+    def request_introduction(self, token: str, lang: str, vacancy_id: str, candidate: str) -> Reply: ...
+    def list_introduction_requests(self, token: str, lang: str) -> Reply: ...
+
+
+class CredentialsPort(Protocol):
+    """The credentials service's API as the intake uses it: declare, assess, follow the procedure."""
+
+    def declare(self, token: str, lang: str, body: dict) -> Reply: ...
+    def list_for_profile(self, token: str, lang: str, profile_id: str, limit: int = 20,
+                         cursor: str | None = None) -> Reply: ...
+    def assess(self, token: str, lang: str, credential_id: str, destination: str) -> Reply: ...
+    def change_status(self, token: str, lang: str, credential_id: str, etag: str, status: str,
+                      note: str = "") -> Reply: ...
 
 
 @dataclass(frozen=True)

@@ -229,9 +229,11 @@ def choose_language(code: str):
 
 @web.get("/")
 def home():
-    """Send employers to their vacancies; show everyone else what they can do."""
+    """Send employers to their vacancies and counsellors to their workspace; show everyone else what they can do."""
     if g.user is not None and g.user.role == "employer":
         return redirect(url_for("web.my_vacancies"))
+    if g.user is not None and g.user.role == "counsellor":
+        return redirect(url_for("workspace.queue"))
     return render_template("home.html")
 
 

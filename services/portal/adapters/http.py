@@ -33,7 +33,8 @@ class HttpTransport:
                                          timeout=self.timeout_s)
         except requests.RequestException as exc:
             raise ServiceUnavailable(str(exc)) from None
-        return Reply(response.status_code, _json(response.content), response.headers.get("ETag"))
+        return Reply(response.status_code, _json(response.content), response.headers.get("ETag"),
+                     response.headers.get("Location"))
 
 
 class WsgiTransport:
@@ -47,4 +48,24 @@ class WsgiTransport:
         base_url = request.host_url if has_request_context() else None
         response = self.client.open(path, method=method, headers=headers, query_string=params, json=body,
                                     base_url=base_url)
-        return Reply(response.status_code, _json(response.get_data()), response.headers.get("ETag"))
+        return Reply(response.status_code, _json(response.get_data()), response.headers.get("ETag"),
+                     response.headers.get("Location"))
+
+
+class ServiceClient:
+    """A JSON client of one service over a transport: the caller's token and language on every call."""
+
+    service = "a service"
+
+    def __init__(self, transport):
+        self.transport = transport
+
+    def _call(self, method: str, path: str, token: str, lang: str, *, params: dict | None = None,
+              body: dict | None = None, headers: dict | None = None) -> Reply:
+        sent = {"Authorization": f"Bearer {token}", "Accept-Language": lang, "Accept": "application/json",
+                **(headers or {})}
+        reply = self.transport(method, BASE + path, sent, {k: v for k, v in (params or {}).items() if v is not None},
+                               body)
+        if reply.status >= 500:
+            raise ServiceUnavailable(f"{self.service} answered {reply.status}")
+        return reply

@@ -20,3 +20,12 @@ class MatchingClient:
         if reply.status >= 500:
             raise ServiceUnavailable(f"matching answered {reply.status}")
         return reply
+
+    def for_profile(self, token, lang, profile_id, limit=PAGE_SIZE, cursor=None):
+        """Return one page of ranked, explained vacancies for a person (eligible ones first)."""
+        params = {"profile": profile_id, "limit": limit, "lang": lang, **({"cursor": cursor} if cursor else {})}
+        headers = {"Authorization": f"Bearer {token}", "Accept-Language": lang, "Accept": "application/json"}
+        reply = self.transport("GET", BASE + "/matches", headers, params, None)
+        if reply.status >= 500:
+            raise ServiceUnavailable(f"matching answered {reply.status}")
+        return reply

@@ -1,4 +1,4 @@
-"""In-memory fakes of the portal's ports: the account and sign-in failure stores, the vacancies and matching services.
+"""In-memory fakes of the portal's ports: the account and sign-in failure stores, and the services it calls.
 
 The service fakes follow the same contract as the real APIs, for unit tests and for the pages before a service
 exists; they trust a token's claims without checking its signature (the real services verify it).
@@ -7,10 +7,11 @@ exists; they trust a token's claims without checking its signature (the real ser
 from __future__ import annotations
 
 import copy
+import re
 import threading
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import jwt
 
@@ -18,6 +19,7 @@ from services.portal.accounts import AccountError, Organisation, PendingSignUp, 
 from services.portal.ports import PAGE_SIZE, Mail, Reply, ServiceUnavailable
 from shared.http import etag as etag_of
 from shared.pagination import decode_cursor, encode_cursor
+from shared.text import fold
 
 
 # -- the portal's own stores ------------------------------------------------------------------------------
@@ -145,6 +147,7 @@ class InMemoryFailureStore:
 # -- the vacancies service ---------------------------------------------------------------------------------
 # A small stand-in that follows the same contract, for unit tests and for the pages before the service exists.
 FAKE_MINIMUM_MONTHLY = {"CO": (1423500, "COP"), "PE": (1130, "PEN"), "BR": (1518, "BRL"), "CL": (529000, "CLP")}
+PUBLIC = ("published", "published_with_warnings")
 ALLOWED_CONTRACTS = ("permanent", "fixed_term", "temporary", "seasonal", "apprenticeship", "other")
 FAKE_OCCUPATIONS = {"cook": ("5120", "Cooks"), "cocinero": ("5120", "Cocineros"), "nurse": ("3221", "Nursing")}
 FAKE_MESSAGES = {
@@ -221,13 +224,6 @@ class FakeVacancies:
         self.employers[org] = {**body, "id": org}
         return Reply(201, self.employers[org])
 
-    def get_employer(self, token, lang, org_id):
-        """Read an employer."""
-        self._guard("get_employer", token)
-        if org_id not in self.employers:
-            return Reply(404, {"status": 404, "title": "Not Found"})
-        return Reply(200, copy.deepcopy(self.employers[org_id]))
-
     def list_vacancies(self, token, lang, employer, cursor=None, limit=50):
         """List an employer's vacancies."""
         self._guard("list_vacancies", token)
@@ -235,10 +231,10 @@ class FakeVacancies:
         return Reply(200, {"items": items[::-1][:limit], "next_cursor": None})
 
     def get_vacancy(self, token, lang, vacancy_id):
-        """Read one vacancy."""
+        """Read one vacancy: its employer reads it in any state, everyone else only while it is published."""
         self._guard("get_vacancy", token)
         vacancy = self.vacancies.get(vacancy_id)
-        if vacancy is None or vacancy["employer_id"] != self._org(token):
+        if vacancy is None or (vacancy["employer_id"] != self._org(token) and vacancy["status"] not in PUBLIC):
             return Reply(404, {"status": 404, "title": "Not Found"})
         return Reply(200, self._localised(vacancy, lang), etag_of(vacancy["version"]))
 
@@ -252,7 +248,9 @@ class FakeVacancies:
         findings, _ = self._gate(body, lang)
         status = "held" if any(f["severity"] == "hold" for f in findings) else "published"
         vacancy = {**copy.deepcopy(body), "id": vacancy_id, "employer_id": org, "status": status,
-                   "findings": findings, "version": version, "updated": date.today().isoformat()}
+                   "findings": findings, "version": version, "updated": date.today().isoformat(),
+                   "monthly_equivalent": _monthly(body["pay"], body.get("hours_per_week")),
+                   "published_at": datetime.now(UTC).isoformat() if status in PUBLIC else None}
         if status == "published":  # like the service: only an open vacancy has a public page
             vacancy["url"] = f"http://localhost/jobs/{vacancy_id}"
         self.vacancies[vacancy_id] = vacancy
@@ -309,6 +307,23 @@ class FakeVacancies:
                  if key in words]
         return Reply(200, {"items": found})
 
+    def get_employer(self, token, lang, org_id):
+        """Read a registered employer."""
+        self._guard("get_employer", token)
+        employer = self.employers.get(org_id)
+        if employer is None:
+            return Reply(404, {"status": 404, "title": "Not Found"})
+        return Reply(200, {**employer, "org_id": org_id})
+
+    def minimum_wage(self, token, lang, country):
+        """Return the fake's monthly minimum wage of a country."""
+        self._guard("minimum_wage", token)
+        if country not in FAKE_MINIMUM_MONTHLY:
+            return Reply(404, {"status": 404, "title": "Not Found"})
+        amount, currency = FAKE_MINIMUM_MONTHLY[country]
+        return Reply(200, {"country": country, "monthly_minimum": amount, "currency": currency,
+                           "effective_date": "2025-01-01"})
+
 
 # -- the matching service ----------------------------------------------------------------------------------
 @dataclass
@@ -317,6 +332,8 @@ class FakeMatching:
 
     ranked: dict[str, list[dict]] = field(default_factory=dict)
     owners: dict[str, str] = field(default_factory=dict)
+    for_profiles: dict[str, list[dict]] = field(default_factory=dict)
+    profile_centres: dict[str, str] = field(default_factory=dict)
     unavailable: bool = False
     preparing: bool = False  # matching still has events to apply
     calls: list[tuple[str, str, str | None]] = field(default_factory=list)
@@ -355,3 +372,602 @@ class FakeMatching:
         next_cursor = encode_cursor(end) if end < len(items) else None
         return Reply(200, {"items": items[start:end], "next_cursor": next_cursor, "model_version": "fake",
                            "preparing": self.preparing})
+
+    def place(self, profile_id: str, centre: str, items: list[dict]) -> None:
+        """Make matching know a person of ``centre`` and their ranked vacancies (items as the API returns them)."""
+        with self._lock:
+            self.profile_centres[profile_id] = centre
+            self.for_profiles[profile_id] = list(items)
+
+    def for_profile(self, token, lang, profile_id, limit=PAGE_SIZE, cursor=None):
+        """Return one page of a person's ranked vacancies (counsellors of their centre and admins only)."""
+        self.calls.append(("for_profile", profile_id, cursor))
+        if self.unavailable:
+            raise ServiceUnavailable("the fake is switched off")
+        if not 1 <= limit <= PAGE_SIZE:
+            return Reply(400, {"status": 400, "errors": [{"pointer": "/limit", "reason": "out of range"}]})
+        if profile_id not in self.for_profiles:
+            return Reply(404, {"status": 404, "title": "Not Found"})
+        claims = self._claims(token)
+        if claims.get("role") not in ("counsellor", "admin") or (
+                claims.get("role") == "counsellor" and claims.get("org") != self.profile_centres[profile_id]):
+            return Reply(403, {"status": 403, "title": "Forbidden"})
+        items = self.for_profiles[profile_id]
+        start = decode_cursor(cursor, 1)[0] if cursor else 0
+        end = start + limit
+        return Reply(200, {"items": copy.deepcopy(items[start:end]),
+                           "next_cursor": encode_cursor(end) if end < len(items) else None, "model_version": "fake",
+                           "preparing": self.preparing})
+
+
+def match_item(vacancy_id: str, score: float, *, blockers: tuple[dict, ...] = (), matched: tuple[str, ...] = (),
+               missing: tuple[str, ...] = (), occupation: str | None = "7212", closest: str | None = "7212",
+               distance: int = 0, components: dict | None = None, languages: tuple[dict, ...] = ()) -> dict:
+    """Return one item of matching's ranked vacancies for a profile, shaped as the API answers it."""
+    parts = {"semantic": 0.8, "occupation": 1.0 if distance == 0 else 0.6, "skills": None, "experience": None,
+             "language": 1.0, "location": 1.0, **(components or {})}
+    return {"vacancy_id": vacancy_id, "score": score, "eligible": not blockers, "blockers": list(blockers),
+            "explanation": {
+                "matched_skills": [{"code": c, "label": c} for c in matched],
+                "missing_skills": [{"code": c, "label": c} for c in missing],
+                "occupation": {"vacancy": occupation, "vacancy_label": occupation, "closest": closest,
+                               "closest_label": closest, "isco_distance": distance},
+                "credential_status": "not_required", "languages": list(languages), "components": parts,
+                "model_version": "fake", "sentence": f"Match ({score:.2f})."}}
+
+
+# -- the profiles service (workspace contract) -------------------------------------------------------------
+STAGES = ("proposed", "introduced", "applied", "interview", "hired", "not_hired", "left")
+# What may follow each stage; ``introduced`` only through an introduction.
+NEXT_STAGES = {"proposed": ("introduced", "not_hired"), "introduced": ("applied", "not_hired"),
+               "applied": ("interview", "not_hired"), "interview": ("hired", "not_hired"), "hired": ("left",),
+               "not_hired": (), "left": ()}
+STALE_AFTER = timedelta(days=30)
+_DETAIL_KEYS = ("identity", "location", "languages", "work_authorizations", "experience", "skills_text", "skills",
+                "education", "desired_occupations", "availability", "pay_expectation", "accessibility_needs",
+                "situation_notes", "text_language")
+
+
+def _problem(status: int, title: str, errors: list[dict] | None = None, **extra) -> Reply:
+    return Reply(status, {"status": status, "title": title, **({"errors": errors} if errors else {}), **extra})
+
+
+def _document_key(doc: dict) -> str:
+    number = re.sub(r"[^0-9A-Za-z]", "", doc.get("number") or "").upper()
+    if doc.get("type") == "national_id":
+        number = re.sub(r"^[A-Z]{1,2}(?=\d)", "", number).lstrip("0") or number
+    return f"{doc.get('country')}:{number}"
+
+
+def _digits(text: str | None) -> str:
+    return "".join(ch for ch in (text or "") if ch.isdigit())
+
+
+@dataclass
+class FakeProfiles:
+    """Profiles, placements, introductions and introduction requests in memory, to the workspace contract.
+
+    Counsellors see only their centre's people (the token's ``org``); an employer sees a vacancy's introduced
+    people, with identity, only for its own vacancies. ``vacancies`` holds what profiles knows of vacancies
+    from the vacancies topic: ``{id: {"employer_org", "title", "open"}}`` (see ``know_vacancy``).
+    """
+
+    profiles: dict[str, dict] = field(default_factory=dict)
+    placements: dict[str, dict] = field(default_factory=dict)
+    introductions: list[dict] = field(default_factory=list)
+    requests: list[dict] = field(default_factory=list)
+    vacancies: dict[str, dict] = field(default_factory=dict)
+    unavailable: bool = False
+    calls: list[tuple] = field(default_factory=list)
+    now: datetime | None = None  # a fixed clock for tests; the real time when None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    # -- helpers -------------------------------------------------------------------------------------------
+    def clock(self) -> datetime:
+        """Return the fake's time."""
+        return self.now or datetime.now(UTC)
+
+    def know_vacancy(self, vacancy_id: str, employer_org: str, title: str, open_: bool = True) -> None:
+        """Make profiles know a vacancy, as it would from the vacancies topic."""
+        self.vacancies[vacancy_id] = {"employer_org": employer_org, "title": title, "open": open_}
+
+    def _claims(self, name: str, token: str, *args) -> dict:
+        self.calls.append((name, *args))
+        if self.unavailable:
+            raise ServiceUnavailable("the fake is switched off")
+        return jwt.decode(token, options={"verify_signature": False})
+
+    def _mine(self, claims: dict, profile_id: str) -> dict | None:
+        profile = self.profiles.get(profile_id)
+        if profile is None or claims.get("role") != "counsellor" or profile["centre"] != claims.get("org"):
+            return None
+        return profile
+
+    @staticmethod
+    def _invalid(body: dict) -> list[dict]:
+        errors = []
+        identity, location = body.get("identity") or {}, body.get("location") or {}
+        for name in ("given_names", "family_names"):
+            if not (identity.get(name) or "").strip():
+                errors.append({"pointer": f"/identity/{name}", "reason": "Missing data for required field."})
+        if not location.get("country"):
+            errors.append({"pointer": "/location/country", "reason": "Missing data for required field."})
+        if identity.get("phone") and any(ch.isalpha() for ch in identity["phone"]):
+            errors.append({"pointer": "/identity/phone",
+                           "reason": "This is not a valid phone number; add the country prefix, e.g. +57."})
+        for i, job in enumerate(body.get("experience") or []):
+            if not (job.get("title") or "").strip():
+                errors.append({"pointer": f"/experience/{i}/title", "reason": "Missing data for required field."})
+        consents = body.get("consents")
+        if not isinstance(consents, dict) or any(not isinstance(consents.get(p), bool)
+                                                 for p in ("matching", "introductions", "statistics")):
+            errors.append({"pointer": "/consents", "reason": "Missing data for required field."})
+        unknown = set(body) - {*_DETAIL_KEYS, "consents"}
+        errors += [{"pointer": f"/{k}", "reason": "Unknown field."} for k in sorted(unknown)]
+        return errors
+
+    def _view(self, profile: dict) -> dict:
+        return copy.deepcopy({k: v for k, v in profile.items() if not k.startswith("_")})
+
+    def _touch(self, profile_id: str) -> None:
+        if profile_id in self.profiles:
+            self.profiles[profile_id]["_last_contact_at"] = self.clock()
+
+    def _consents(self, wanted: dict, profile: dict | None, by: str) -> dict:
+        now = self.clock().isoformat()
+        out = {}
+        for purpose in ("matching", "introductions", "statistics"):
+            current = (profile or {}).get("consents", {}).get(purpose)
+            given = bool(wanted.get(purpose))
+            out[purpose] = current if current and current["given"] == given else {
+                "given": given, "recorded_at": now, "recorded_by": by}
+        return out
+
+    def _duplicates(self, new: dict, caller_centre: str) -> list[dict]:
+        ident = new["identity"]
+        keys = {_document_key(d) for d in ident.get("documents") or [] if d.get("number")}
+        name = fold(f"{ident.get('given_names', '')} {ident.get('family_names', '')}", punctuation=False)
+        warnings = []
+        for other in self.profiles.values():
+            if other["id"] == new["id"]:
+                continue
+            o = other["identity"]
+            reasons = []
+            if keys & {_document_key(d) for d in o.get("documents") or [] if d.get("number")}:
+                reasons.append("document")
+            same_name = fold(f"{o['given_names']} {o['family_names']}", punctuation=False) == name
+            if same_name and ident.get("date_of_birth") and ident.get("date_of_birth") == o.get("date_of_birth"):
+                reasons.append("name_birth_date")
+            if not reasons:
+                continue
+            same = other["centre"] == caller_centre
+            warning = {"code": "possible_duplicate", "scope": "this_centre" if same else "other_centre",
+                       "reasons": reasons,
+                       "message": "This person may already be registered in your centre; you can merge the two "
+                                  "profiles." if same else "A possible duplicate is registered at another centre."}
+            if same:
+                warning |= {"profile_id": other["id"], "merge": f"/api/v1/profiles/{new['id']}/merge"}
+            warnings.append(warning)
+        return warnings
+
+    # -- profiles ------------------------------------------------------------------------------------------
+    def create_profile(self, token, lang, body):
+        """Register a person in the caller's centre; duplicates come back as warnings."""
+        claims = self._claims("create_profile", token)
+        if claims.get("role") != "counsellor":
+            return _problem(403, "Forbidden")
+        errors = self._invalid(body)
+        if errors:
+            return _problem(422, "Unprocessable Entity", errors)
+        now = self.clock()
+        profile = {**{k: None for k in _DETAIL_KEYS}, "languages": [], "work_authorizations": [], "experience": [],
+                   "skills_text": "", "skills": [], "education": [], "desired_occupations": [],
+                   **copy.deepcopy({k: v for k, v in body.items() if k != "consents"}),
+                   "id": str(uuid.uuid4()), "centre": claims["org"], "version": 1, "redacted": False,
+                   "created_at": now.isoformat(), "updated_at": now.isoformat(), "_last_contact_at": now}
+        profile["consents"] = self._consents(body["consents"], None, claims["sub"])
+        profile["consent_history"] = []
+        with self._lock:
+            warnings = self._duplicates(profile, claims["org"])
+            self.profiles[profile["id"]] = profile
+        return Reply(201, {**self._view(profile), "warnings": warnings}, etag_of(1))
+
+    def get_profile(self, token, lang, profile_id):
+        """Read a profile of the caller's centre."""
+        claims = self._claims("get_profile", token, profile_id)
+        profile = self._mine(claims, profile_id)
+        if profile is None:
+            return _problem(404, "Not Found")
+        return Reply(200, self._view(profile), etag_of(profile["version"]))
+
+    def update_profile(self, token, lang, profile_id, etag, body):
+        """Replace a profile's details and consents, read at ``etag``."""
+        claims = self._claims("update_profile", token, profile_id)
+        profile = self._mine(claims, profile_id)
+        if profile is None:
+            return _problem(404, "Not Found")
+        errors = self._invalid(body)
+        if errors:
+            return _problem(422, "Unprocessable Entity", errors)
+        if etag != etag_of(profile["version"]):
+            return _problem(412, "Precondition Failed")
+        with self._lock:
+            profile.update(copy.deepcopy({k: v for k, v in body.items() if k != "consents"}))
+            profile["consents"] = self._consents(body["consents"], profile, claims["sub"])
+            profile["version"] += 1
+            profile["updated_at"] = self.clock().isoformat()
+            self._touch(profile_id)
+        return Reply(200, self._view(profile), etag_of(profile["version"]))
+
+    def merge_profiles(self, token, lang, profile_id, other_id):
+        """Fold a duplicate of the same centre into a profile and erase the duplicate."""
+        claims = self._claims("merge_profiles", token, profile_id, other_id)
+        profile, other = self._mine(claims, profile_id), self._mine(claims, other_id)
+        if profile is None:
+            return _problem(404, "Not Found")
+        if other is None or other_id == profile_id:
+            return _problem(422, "Unprocessable Entity", [{"pointer": "/other_id",
+                                                           "reason": "No profile with this id in your centre."}])
+        with self._lock:
+            for key in ("languages", "experience", "education", "work_authorizations"):
+                profile[key] = profile[key] + [x for x in other[key] if x not in profile[key]]
+            profile["skills"] = list(dict.fromkeys(profile["skills"] + other["skills"]))
+            profile["version"] += 1
+            del self.profiles[other_id]
+        return Reply(200, self._view(profile), etag_of(profile["version"]))
+
+    def _latest_stage(self, profile_id: str) -> str | None:
+        mine = [p for p in self.placements.values() if p["profile_id"] == profile_id]
+        return max(mine, key=lambda p: p["updated_at"])["stage"] if mine else None
+
+    def _matches_query(self, profile: dict, q: str) -> bool:
+        words = fold(q, punctuation=False).split()
+        names = fold(f"{profile['identity']['given_names']} {profile['identity']['family_names']}",
+                     punctuation=False).split()
+        if words and all(any(n.startswith(w) for n in names) for w in words):
+            return True
+        squeezed = _document_key({"number": q, "type": "national_id", "country": ""}).partition(":")[2]
+        for doc in profile["identity"].get("documents") or []:
+            if squeezed and _document_key({**doc, "type": "national_id"}).partition(":")[2] == squeezed:
+                return True
+        digits = _digits(q)
+        return len(digits) >= 6 and _digits(profile["identity"].get("phone")).endswith(digits)
+
+    def list_profiles(self, token, lang, filters, limit=20, cursor=None):
+        """Return one page of the centre's people, oldest first, searched and filtered as the contract says."""
+        claims = self._claims("list_profiles", token, dict(filters), cursor)
+        if claims.get("role") != "counsellor":
+            return _problem(403, "Forbidden")
+        unknown = set(filters) - {"q", "country", "occupation", "language", "availability", "stage", "stale"}
+        if unknown:
+            return _problem(422, "Unprocessable Entity", [{"pointer": f"/{k}", "reason": "Unknown field."}
+                                                          for k in sorted(unknown)])
+        if filters.get("stage") and filters["stage"] not in STAGES:
+            return _problem(422, "Unprocessable Entity", [{"pointer": "/stage", "reason": "Must be one of: …"}])
+        now, out = self.clock(), []
+        for p in sorted(self.profiles.values(), key=lambda p: (p["created_at"], p["id"])):
+            if p["centre"] != claims["org"]:
+                continue
+            occupations = list(dict.fromkeys([j["occupation"] for j in p["experience"] if j.get("occupation")]
+                                             + p["desired_occupations"]))
+            stage = self._latest_stage(p["id"])
+            last = p["_last_contact_at"]
+            checks = [
+                not filters.get("q") or self._matches_query(p, filters["q"]),
+                not filters.get("country") or p["location"]["country"] == filters["country"],
+                not filters.get("occupation") or filters["occupation"] in occupations,
+                not filters.get("language") or any(x["code"] == filters["language"] for x in p["languages"]),
+                not filters.get("availability") or p["availability"] == filters["availability"],
+                not filters.get("stage") or stage == filters["stage"],
+                str(filters.get("stale")).lower() != "true" or last < now - STALE_AFTER,
+            ]
+            if all(checks):
+                out.append({"id": p["id"], "given_names": p["identity"]["given_names"],
+                            "family_names": p["identity"]["family_names"], "country": p["location"]["country"],
+                            "city": p["location"].get("city"), "occupations": occupations, "skills": p["skills"],
+                            "availability": p["availability"], "matching": p["consents"]["matching"]["given"],
+                            "version": p["version"], "updated_at": p["updated_at"],
+                            "last_contact_at": last.isoformat(), "latest_stage": stage})
+        start = decode_cursor(cursor, 1)[0] if cursor else 0
+        end = start + limit
+        return Reply(200, {"items": out[start:end], "next_cursor": encode_cursor(end) if end < len(out) else None})
+
+    def suggest(self, token, lang, text, text_lang=None, kind=None, limit=8):
+        """Return the taxonomy's occupations and skills whose label or synonym appears in the text."""
+        from shared.taxonomy import load_taxonomy
+
+        claims = self._claims("suggest", token, text, kind)
+        if claims.get("role") != "counsellor":
+            return _problem(403, "Forbidden")
+        taxonomy, folded, found = load_taxonomy(), f" {fold(text, punctuation=False)} ", {}
+        for term, code in taxonomy.terms():
+            concept = taxonomy.get(code)
+            wanted = concept.kind if concept.kind == "skill" else "occupation"
+            if (kind and kind != wanted) or (wanted == "occupation" and concept.level != 4):
+                continue
+            if len(term) > 3 and f" {fold(term, punctuation=False)} " in folded and code not in found:
+                found[code] = {"code": code, "kind": wanted, "label": concept.label(text_lang or lang),
+                               "score": 1.0, "via": "synonym"}
+        return Reply(200, {"items": list(found.values())[:limit]})
+
+    # -- placements ----------------------------------------------------------------------------------------
+    def _placement_view(self, placement: dict) -> dict:
+        return copy.deepcopy({k: v for k, v in placement.items() if k != "centre"})
+
+    def _new_placement(self, claims: dict, profile_id: str, vacancy_id: str, note: str | None) -> dict:
+        now = self.clock().isoformat()
+        known = self.vacancies.get(vacancy_id, {})
+        placement = {"id": str(uuid.uuid4()), "profile_id": profile_id, "vacancy_id": vacancy_id,
+                     "vacancy_title": known.get("title"), "employer_org": known.get("employer_org"),
+                     "stage": "proposed", "history": [{"stage": "proposed", "at": now, "note": note,
+                                                       "by": claims["sub"]}],
+                     "version": 1, "created_at": now, "updated_at": now, "centre": claims["org"]}
+        self.placements[placement["id"]] = placement
+        self._touch(profile_id)
+        return placement
+
+    def create_placement(self, token, lang, profile_id, vacancy_id, note=None):
+        """Propose a person for a vacancy; 409 with the Location of an existing placement."""
+        claims = self._claims("create_placement", token, profile_id, vacancy_id)
+        if self._mine(claims, profile_id) is None:
+            return _problem(404, "Not Found")
+        with self._lock:
+            existing = next((p for p in self.placements.values()
+                             if p["profile_id"] == profile_id and p["vacancy_id"] == vacancy_id), None)
+            if existing is not None:
+                return Reply(409, {"status": 409, "title": "Conflict"}, None,
+                             f"/api/v1/placements/{existing['id']}")
+            placement = self._new_placement(claims, profile_id, vacancy_id, note)
+        return Reply(201, self._placement_view(placement), etag_of(1))
+
+    def list_placements(self, token, lang, *, profile_id=None, vacancy_id=None, stage=None, limit=50, cursor=None):
+        """Return one page of the caller's centre's placements."""
+        claims = self._claims("list_placements", token, profile_id, vacancy_id, stage)
+        if claims.get("role") != "counsellor":
+            return _problem(403, "Forbidden")
+        items = [self._placement_view(p) for p in sorted(self.placements.values(), key=lambda p: p["created_at"])
+                 if p["centre"] == claims["org"] and (profile_id is None or p["profile_id"] == profile_id)
+                 and (vacancy_id is None or p["vacancy_id"] == vacancy_id) and (stage is None or p["stage"] == stage)]
+        start = decode_cursor(cursor, 1)[0] if cursor else 0
+        end = start + limit
+        return Reply(200, {"items": items[start:end], "next_cursor": encode_cursor(end) if end < len(items) else None})
+
+    def get_placement(self, token, lang, placement_id):
+        """Read a placement of the caller's centre."""
+        claims = self._claims("get_placement", token, placement_id)
+        placement = self.placements.get(placement_id)
+        if placement is None or claims.get("role") != "counsellor" or placement["centre"] != claims.get("org"):
+            return _problem(404, "Not Found")
+        return Reply(200, self._placement_view(placement), etag_of(placement["version"]))
+
+    def _move(self, placement: dict, stage: str, by: str, note: str | None, on: str | None) -> None:
+        at = self.clock().isoformat()
+        placement["history"].append({"stage": stage, "at": at, "note": note, "by": by, "on": on or at[:10]})
+        placement.update(stage=stage, version=placement["version"] + 1, updated_at=at)
+        self._touch(placement["profile_id"])
+
+    def record_stage(self, token, lang, placement_id, etag, stage, note=None, on=None):
+        """Move a placement along the pipeline; 409 on a move it does not allow (``introduced`` included)."""
+        claims = self._claims("record_stage", token, placement_id, stage)
+        placement = self.placements.get(placement_id)
+        if placement is None or claims.get("role") != "counsellor" or placement["centre"] != claims.get("org"):
+            return _problem(404, "Not Found")
+        if stage not in STAGES:
+            return _problem(422, "Unprocessable Entity", [{"pointer": "/stage", "reason": "Not a stage."}])
+        if on is not None:
+            try:
+                date.fromisoformat(on)
+            except ValueError:
+                return _problem(422, "Unprocessable Entity", [{"pointer": "/on", "reason": "Not a valid date."}])
+        if etag != etag_of(placement["version"]):
+            return _problem(412, "Precondition Failed")
+        if stage == "introduced" or stage not in NEXT_STAGES[placement["stage"]]:
+            return _problem(409, "Conflict", detail=f"{placement['stage']} cannot move to {stage}")
+        with self._lock:
+            self._move(placement, stage, claims["sub"], note, on)
+        return Reply(200, self._placement_view(placement), etag_of(placement["version"]))
+
+    # -- introductions -------------------------------------------------------------------------------------
+    def introduce(self, token, lang, profile_id, vacancy_id, consent):
+        """Record the person's consent for this vacancy and move (or create) the placement to ``introduced``."""
+        claims = self._claims("introduce", token, profile_id, vacancy_id, dict(consent or {}))
+        if self._mine(claims, profile_id) is None:
+            return _problem(404, "Not Found")
+        consent = consent or {}
+        if consent.get("given") is not True or not consent.get("language"):
+            return _problem(422, "Unprocessable Entity",
+                            [{"pointer": "/consent/given", "reason": "The person's consent is required."}])
+        known = self.vacancies.get(vacancy_id)
+        if known is None or not known["open"]:
+            return _problem(409, "Conflict", detail="the vacancy is not open")
+        with self._lock:
+            placement = next((p for p in self.placements.values()
+                              if p["profile_id"] == profile_id and p["vacancy_id"] == vacancy_id), None)
+            if placement is None:
+                placement = self._new_placement(claims, profile_id, vacancy_id, None)
+            if placement["stage"] != "proposed":
+                return _problem(409, "Conflict", detail=f"already {placement['stage']}")
+            self._move(placement, "introduced", claims["sub"], None, None)
+            introduction = {"id": str(uuid.uuid4()), "placement_id": placement["id"], "profile_id": profile_id,
+                            "vacancy_id": vacancy_id, "employer_org": known["employer_org"],
+                            "consented_at": self.clock().isoformat(), "consent": dict(consent),
+                            "centre": claims["org"]}
+            self.introductions.append(introduction)
+            for request_ in self.requests:
+                if request_["vacancy_id"] == vacancy_id and request_["candidate"] == profile_id:
+                    request_["status"] = "answered"
+        public = {k: introduction[k] for k in ("id", "vacancy_id", "employer_org", "consented_at")}
+        return Reply(201, {"placement": self._placement_view(placement), "introduction": public})
+
+    def list_introductions(self, token, lang, vacancy_id):
+        """Return a vacancy's introduced people: with identity for its employer, the centre's own for a counsellor."""
+        claims = self._claims("list_introductions", token, vacancy_id)
+        known = self.vacancies.get(vacancy_id)
+        role = claims.get("role")
+        if role == "employer":
+            if known is None or known["employer_org"] != claims.get("org"):
+                return _problem(404, "Not Found")
+            mine = [i for i in self.introductions if i["vacancy_id"] == vacancy_id]
+        elif role == "counsellor":
+            mine = [i for i in self.introductions if i["vacancy_id"] == vacancy_id and i["centre"] == claims["org"]]
+        else:
+            return _problem(403, "Forbidden")
+        items = []
+        for intro in mine:
+            profile = self.profiles.get(intro["profile_id"])
+            if profile is None:
+                continue
+            ident = profile["identity"]
+            items.append({"id": intro["id"], "profile_id": intro["profile_id"], "vacancy_id": vacancy_id,
+                          "given_names": ident["given_names"], "family_names": ident["family_names"],
+                          "phone": ident.get("phone"), "whatsapp": ident.get("whatsapp", False),
+                          "email": ident.get("email"), "languages": copy.deepcopy(profile["languages"]),
+                          "stage": self.placements[intro["placement_id"]]["stage"],
+                          "consented_at": intro["consented_at"]})
+        return Reply(200, {"items": items, "next_cursor": None})
+
+    def request_introduction(self, token, lang, vacancy_id, candidate):
+        """Record an employer's request that a suggested candidate be introduced (202; asked twice, one request)."""
+        claims = self._claims("request_introduction", token, vacancy_id, candidate)
+        known = self.vacancies.get(vacancy_id)
+        if claims.get("role") != "employer":
+            return _problem(403, "Forbidden")
+        if known is None or known["employer_org"] != claims.get("org") or candidate not in self.profiles:
+            return _problem(404, "Not Found")
+        with self._lock:
+            existing = next((r for r in self.requests if r["vacancy_id"] == vacancy_id
+                             and r["candidate"] == candidate), None)
+            if existing is None:
+                existing = {"id": str(uuid.uuid4()), "vacancy_id": vacancy_id, "candidate": candidate,
+                            "employer_org": claims["org"], "vacancy_title": known["title"],
+                            "requested_at": self.clock().isoformat(), "status": "open"}
+                self.requests.append(existing)
+        return Reply(202, copy.deepcopy(existing))
+
+    def list_introduction_requests(self, token, lang):
+        """Return open requests: the counsellor's centre's people, or the employer's own."""
+        claims = self._claims("list_introduction_requests", token)
+        role = claims.get("role")
+        if role == "employer":
+            items = [r for r in self.requests if r["employer_org"] == claims.get("org")]
+        elif role == "counsellor":
+            items = [r for r in self.requests if r["status"] == "open"
+                     and self.profiles.get(r["candidate"], {}).get("centre") == claims.get("org")]
+        else:
+            return _problem(403, "Forbidden")
+        return Reply(200, {"items": copy.deepcopy(items), "next_cursor": None})
+
+
+# -- the credentials service -------------------------------------------------------------------------------
+CREDENTIAL_TRANSITIONS = {"declared": (), "assessed": ("procedure_started", "recognised", "denied"),
+                          "procedure_started": ("recognised", "denied"), "recognised": (),
+                          "denied": ("procedure_started",)}
+_STEPS = {
+    "apostille": {"es": "Apostillar el título en el país que lo emitió.",
+                  "pt": "Apostilar o diploma no país que o emitiu.",
+                  "en": "Have the degree apostilled in the country that issued it.",
+                  "fr": "Faire apostiller le diplôme dans le pays qui l'a délivré."},
+    "apply": {"es": "Presentar la solicitud de convalidación ante el ministerio de educación.",
+              "pt": "Apresentar o pedido de revalidação a uma universidade pública.",
+              "en": "Apply for recognition to the education ministry.",
+              "fr": "Déposer la demande de reconnaissance auprès du ministère de l'éducation."},
+}
+
+
+@dataclass
+class FakeCredentials:
+    """Credentials in memory with a two-rule assessment: a university degree needs a recognition procedure
+    (and an apostille when the document is an original only); anything else is recognised at once."""
+
+    credentials: dict[str, dict] = field(default_factory=dict)
+    unavailable: bool = False
+    calls: list[tuple] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def _claims(self, name: str, token: str, *args) -> dict:
+        self.calls.append((name, *args))
+        if self.unavailable:
+            raise ServiceUnavailable("the fake is switched off")
+        return jwt.decode(token, options={"verify_signature": False})
+
+    def _mine(self, claims: dict, credential_id: str) -> dict | None:
+        credential = self.credentials.get(credential_id)
+        if credential is None or claims.get("role") != "counsellor" or credential["_centre"] != claims.get("org"):
+            return None
+        return credential
+
+    @staticmethod
+    def _view(credential: dict, lang: str) -> dict:
+        out = copy.deepcopy({k: v for k, v in credential.items() if not k.startswith("_")})
+        for step in (out.get("assessment") or {}).get("next_steps", []):
+            step["text"] = step["texts"].get(lang[:2], step["texts"]["en"])
+        return out
+
+    def declare(self, token, lang, body):
+        """Declare a credential for a person of the caller's centre."""
+        claims = self._claims("declare", token, dict(body))
+        if claims.get("role") != "counsellor":
+            return _problem(403, "Forbidden")
+        errors = [{"pointer": f"/{k}", "reason": "Missing data for required field."}
+                  for k in ("profile_id", "title", "level", "orientation", "country", "institution", "documents")
+                  if body.get(k) in (None, "", [])]
+        if body.get("level") is not None and not 0 <= int(body["level"]) <= 8:
+            errors.append({"pointer": "/level", "reason": "Must be from 0 to 8."})
+        if errors:
+            return _problem(422, "Unprocessable Entity", errors)
+        now = datetime.now(UTC).isoformat()
+        credential = {**copy.deepcopy(body), "id": str(uuid.uuid4()), "workflow_status": "declared", "version": 1,
+                      "declared_at": now, "history": [{"from_status": None, "to_status": "declared",
+                                                      "by": claims["sub"], "at": now, "note": ""}],
+                      "assessment": None, "_centre": claims["org"]}
+        self.credentials[credential["id"]] = credential
+        return Reply(201, self._view(credential, lang), etag_of(1))
+
+    def list_for_profile(self, token, lang, profile_id, limit=20, cursor=None):
+        """Return a person's credentials held by the caller's centre."""
+        claims = self._claims("list_for_profile", token, profile_id)
+        items = [self._view(c, lang) for c in self.credentials.values()
+                 if c["profile_id"] == profile_id and c["_centre"] == claims.get("org")
+                 and claims.get("role") == "counsellor"]
+        return Reply(200, {"items": items[:limit], "next_cursor": None})
+
+    def assess(self, token, lang, credential_id, destination):
+        """Assess a credential for a destination country."""
+        claims = self._claims("assess", token, credential_id, destination)
+        credential = self._mine(claims, credential_id)
+        if credential is None:
+            return _problem(404, "Not Found")
+        university = int(credential["level"]) >= 6
+        steps = []
+        if university and credential["documents"] == ["original"]:
+            steps.append({"code": "apostille", "texts": _STEPS["apostille"]})
+        if university:
+            steps.append({"code": "apply", "texts": _STEPS["apply"]})
+        credential["assessment"] = {
+            "guidance": "Guidance only; the recognition office decides.", "destination": destination,
+            "status": "procedure_required" if university else "recognised",
+            "recognised_level": None if university else credential["level"], "regulated": university,
+            "authority": "Ministerio de Educación" if university else None, "procedure": "convalidación"
+            if university else None, "typical_weeks": [12, 26] if university else None,
+            "cost_band": "medium" if university else None, "occupations_now": [],
+            "occupations_after_recognition": [], "occupations_later": [], "next_steps": steps,
+            "sources": [], "rules_version": "fake", "assessed_at": datetime.now(UTC).isoformat()}
+        if credential["workflow_status"] == "declared":
+            credential["workflow_status"] = "assessed"
+        credential["version"] += 1
+        return Reply(200, self._view(credential, lang), etag_of(credential["version"]))
+
+    def change_status(self, token, lang, credential_id, etag, status, note=""):
+        """Move a credential along the workflow, read at ``etag``."""
+        claims = self._claims("change_status", token, credential_id, status)
+        credential = self._mine(claims, credential_id)
+        if credential is None:
+            return _problem(404, "Not Found")
+        if etag != etag_of(credential["version"]):
+            return _problem(412, "Precondition Failed")
+        if status not in CREDENTIAL_TRANSITIONS[credential["workflow_status"]]:
+            return _problem(409, "Conflict", errors=[{"pointer": "/status", "reason": "Not allowed from here."}])
+        credential["history"].append({"from_status": credential["workflow_status"], "to_status": status,
+                                      "by": claims["sub"], "at": datetime.now(UTC).isoformat(), "note": note})
+        credential.update(workflow_status=status, version=credential["version"] + 1)
+        return Reply(200, self._view(credential, lang), etag_of(credential["version"]))

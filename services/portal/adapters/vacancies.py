@@ -56,3 +56,7 @@ class VacanciesClient:
     def suggest_occupations(self, token, lang, title):
         """Suggest ISCO-08 occupations for a job title."""
         return self._call("GET", "/vacancies/occupations", token, lang, params={"q": title, "lang": lang})
+
+    def minimum_wage(self, token, lang, country):
+        """Return a country's monthly minimum wage in force today."""
+        return self._call("GET", f"/vacancies/minimum-wages/{country}", token, lang)

@@ -6,6 +6,7 @@
     if (summary) summary.focus();
     var form = document.getElementById("vacancy-form");
     if (form) enhanceVacancyForm(form);
+    enhanceWorkspace();
   });
 
   function debounce(fn, ms) {
@@ -72,6 +73,103 @@
     ["pay-amount", "pay-currency", "pay-period", "hours_per_week", "country"].forEach(function (id) {
       var input = document.getElementById(id);
       if (input) input.addEventListener("change", debounce(check, 300));
+    });
+  }
+
+  // The workspace: a language chosen in a list shows at once; the summary prints from a button; Puente's
+  // suggestions appear as the counsellor types the person's stories (the page's button does the same without us).
+  function enhanceWorkspace() {
+    Array.prototype.forEach.call(document.querySelectorAll("select[data-autosubmit]"), function (select) {
+      select.addEventListener("change", function () { select.form.submit(); });
+    });
+    var printButton = document.querySelector("[data-print]");
+    if (printButton) {
+      printButton.hidden = false;
+      printButton.addEventListener("click", function () { window.print(); });
+    }
+    var form = document.getElementById("experience-form");
+    if (form) enhanceExperienceForm(form);
+  }
+
+  function checkedValues(box) {
+    var kept = {};
+    Array.prototype.forEach.call(box.querySelectorAll("input:checked"), function (input) {
+      kept[input.name] = input.value;
+    });
+    return kept;
+  }
+
+  function restore(box, kept) {
+    Object.keys(kept).forEach(function (name) {
+      var input = box.querySelector('input[name="' + name + '"][value="' + kept[name] + '"]');
+      if (input) input.checked = true;
+    });
+  }
+
+  function enhanceExperienceForm(form) {
+    var url = form.getAttribute("data-suggest-url");
+    var token = form.querySelector("[name=csrf_token]").value;
+    var skillBox = document.getElementById("skill-suggestions");
+    var suggested = form.querySelector("[name=suggested]");
+
+    function ask(data, done) {
+      fetch(url, {method: "POST", body: data, credentials: "same-origin", headers: {"X-CSRFToken": token}})
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (answer) { if (answer && answer.html !== null) done(answer); })
+        .catch(function () {});
+    }
+
+    function stories() {
+      var parts = [];
+      Array.prototype.forEach.call(form.querySelectorAll("textarea"), function (t) { if (t.value) parts.push(t.value); });
+      return parts.join(" . ");
+    }
+
+    function suggestSkills() {
+      var decided = [];
+      Array.prototype.forEach.call(form.querySelectorAll("input[name=skills]"), function (i) { decided.push(i.value); });
+      var kept = checkedValues(skillBox);
+      var data = new FormData();
+      data.append("text", stories());
+      data.append("kind", "skill");
+      var rejected = form.querySelector("[name=rejected]").value;
+      data.append("exclude", decided.concat(rejected ? rejected.split(",") : []).join(","));
+      ask(data, function (answer) {
+        skillBox.innerHTML = answer.html;  // rendered and escaped by the server
+        restore(skillBox, kept);
+        suggested.value = answer.codes.join(",");
+      });
+    }
+
+    function suggestOccupation(row) {
+      var index = row.getAttribute("data-row");
+      var box = document.getElementById("jobs-" + index + "-occupation-options");
+      var title = row.querySelector("[name='jobs-" + index + "-title']");
+      var story = row.querySelector("textarea");
+      var data = new FormData();
+      data.append("text", [title.value, story.value].join(" . "));
+      data.append("kind", "occupation");
+      data.append("row", index);
+      ask(data, function (answer) {
+        var current = box.querySelector("input:checked");
+        var none = box.querySelector("input[value='']");
+        var noneChoice = none && none.closest(".choice");
+        var currentChoice = current && current.value !== "" ? current.closest(".choice") : null;
+        box.innerHTML = answer.html;
+        if (currentChoice) {
+          var same = box.querySelector("input[value='" + current.value + "']");
+          if (same) same.checked = true; else box.insertBefore(currentChoice, box.firstChild);
+        }
+        if (noneChoice) box.appendChild(noneChoice);
+      });
+    }
+
+    Array.prototype.forEach.call(form.querySelectorAll("[data-suggest]"), function (input) {
+      var row = input.closest(".job");
+      input.addEventListener("input", debounce(function () {
+        suggestSkills();
+        if (row) suggestOccupation(row);
+      }, 600));
     });
   }
 })();

@@ -1,4 +1,4 @@
-"""Fixtures for the portal's pages: the real app on a fresh SQLite file, the vacancies and matching services faked."""
+"""Fixtures for the portal's pages: the real app on a fresh SQLite file, the services it calls faked."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from services.portal.adapters.memory import FakeMatching, FakeVacancies, InMemoryMailer
+from services.portal.accounts import Organisation
+from services.portal.adapters.memory import FakeCredentials, FakeMatching, FakeProfiles, FakeVacancies, InMemoryMailer
 from services.portal.app import SERVICE
 from shared.bus import InMemoryBus
 from shared.service import build_container
@@ -31,12 +32,24 @@ def mailer():
 
 
 @pytest.fixture
-def container(tmp_path, fake, matching, mailer):
+def profiles():
+    return FakeProfiles()
+
+
+@pytest.fixture
+def credentials():
+    return FakeCredentials()
+
+
+@pytest.fixture
+def container(tmp_path, fake, matching, mailer, profiles, credentials):
     container = build_container(SERVICE, load_settings({}, bus="memory", secret_key="p" * 40), bus=InMemoryBus(),
                                 data_dir=tmp_path)
     container.extras["vacancies_client"] = fake
     container.extras["matching_client"] = matching
     container.extras["mailer"] = mailer
+    container.extras["profiles_client"] = profiles
+    container.extras["credentials_client"] = credentials
     yield container
     container.engine.dispose()
 
@@ -104,3 +117,24 @@ def employer(visitor, mailer):
     response = sign_up(visitor, mailer)
     assert response.status_code == 302, response.get_data(as_text=True)
     return visitor
+
+
+COUNSELLOR_PASSWORD = "a counsellor's password"
+CENTRE = Organisation("centre-cucuta", "Centro de orientación Cúcuta", "centre")
+OTHER_CENTRE = Organisation("centre-lima", "Centro de orientación Lima", "centre")
+
+
+def signed_in_as(app, email: str, role: str, org: Organisation, lang: str = "en"):
+    """Create an account with ``role`` in ``org`` and return a client signed in with it."""
+    app.extensions["puente.accounts"].ensure_user(email, COUNSELLOR_PASSWORD, role, org)
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = lang
+    response = submit(client, "/signin", {"email": email, "password": COUNSELLOR_PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
+@pytest.fixture
+def counsellor(app):
+    """A counsellor of the Cúcuta centre, signed in."""
+    return signed_in_as(app, "orientacion@centro-cucuta.example", "counsellor", CENTRE)

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.unit.portal.conftest import EMPLOYER, VACANCY, sign_up, submit
+from tests.unit.portal.conftest import VACANCY, sign_up, submit
 
 NBSP = "\u00a0"
 ES = {"Accept-Language": "es"}
