@@ -68,3 +68,21 @@ def postgres_database(postgres_admin_url):
 def unique_topic():
     """Return a topic name no other test uses."""
     return lambda prefix="t": f"{prefix}.{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+def smtp_server():
+    """An SMTP sink on loopback for one test; ``received`` holds the raw mails."""
+    from tests.smtp_sink import running_sink
+
+    with running_sink() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def smtp_url():
+    """Return the URL of an SMTP sink on loopback, for processes that must send mail (the portal in production)."""
+    from tests.smtp_sink import running_sink
+
+    with running_sink() as server:
+        yield f"smtp://127.0.0.1:{server.server_address[1]}"

