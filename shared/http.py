@@ -14,11 +14,12 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 
+from apispec import BasePlugin
 from flask import Flask, current_app, g, jsonify, request
 from flask_smorest import Api
 from marshmallow import Schema, fields
 from sqlalchemy.exc import IntegrityError
-from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
+from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed, NotFound
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from shared import inputs
@@ -196,10 +197,70 @@ class Problem(Schema):
     errors = fields.List(fields.Nested(FieldError))
 
 
+# The refusals every operation may answer, by what the operation takes (see ProblemResponses).
+_REFUSALS = {400: "BAD_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND", 409: "CONFLICT",
+             412: "PRECONDITION_FAILED", 415: "UNSUPPORTED_MEDIA_TYPE", 422: "UNPROCESSABLE_ENTITY",
+             428: "PRECONDITION_REQUIRED"}
+
+
+class ProblemResponses(BasePlugin):
+    """Document on every operation the problem+json refusals the shared edge and the use cases may answer.
+
+    Each by what makes it possible, so a client (and the fuzzer, which holds the API to its document) knows
+    them: 401 and 403 where a token is needed, 404 where the path names something, 400 and 415 for a JSON body
+    (malformed or nested too deeply; another format), 409 for any write (what it collides with, a unique value
+    taken meanwhile), 422 for a body or query a schema checks, 412 and 428 where ``If-Match`` is asked for.
+    """
+
+    def operation_helper(self, path: str | None = None, operations: dict | None = None, **kwargs) -> None:
+        for method, operation in (operations or {}).items():
+            responses = operation.setdefault("responses", {})
+            params = operation.get("parameters", [])
+            codes = set()
+            if operation.get("security"):
+                codes |= {401, 403}
+            if path and "{" in path:
+                codes.add(404)
+            if "requestBody" in operation:
+                codes |= {400, 415, 422}
+            if method in ("post", "put", "patch", "delete"):
+                codes.add(409)
+            if any(isinstance(p, Mapping) and p.get("in") == "query" for p in params):
+                codes.add(422)
+            if any(isinstance(p, Mapping) and p.get("in") == "header" and p.get("name") == "If-Match"
+                   for p in params):
+                codes |= {412, 428}
+            for code in sorted(codes):
+                responses.setdefault(str(code), _REFUSALS[code])
+
+
+# What the edge refuses in any text (inputs.CONTROL), said in the documents as a pattern every string field without
+# one of its own carries, so that clients and the fuzzer know it: C0 and C1 controls except tab and line breaks,
+# DEL, and lone surrogates.
+NO_CONTROL_CHARACTERS = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]*$"
+IF_MATCH_DOC = [{"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"},
+                 "description": "The ETag of the version you read (428 without it, 412 for another version)"}]
+
+
+def no_control_characters(self, field, **kwargs) -> dict:
+    """Return the pattern of a documented string field that has no pattern, enum or format of its own."""
+    from marshmallow import fields as ma_fields
+
+    if not isinstance(field, ma_fields.String) or isinstance(field, ma_fields.Email | ma_fields.Url | ma_fields.UUID):
+        return {}
+    if any(type(v).__name__ in ("Regexp", "OneOf") for v in getattr(field, "validators", [])):
+        return {}
+    return {"pattern": NO_CONTROL_CHARACTERS}
+
+
 class ProblemApi(Api):
     """flask-smorest's Api with every HTTP error rendered (and documented) as problem+json."""
 
     ERROR_SCHEMA = Problem
+
+    def _init_spec(self, **kwargs):
+        super()._init_spec(**kwargs)
+        self.ma_plugin.converter.add_attribute_function(no_control_characters)
 
     def _register_responses(self):
         default, self.DEFAULT_RESPONSE_CONTENT_TYPE = self.DEFAULT_RESPONSE_CONTENT_TYPE, PROBLEM
@@ -227,8 +288,10 @@ class ProblemApi(Api):
         status = error.code or 500
         detail = data.get("message") or (error.description if status != 422 else translate(INVALID_FIELDS, lang))
         title = translate(_TITLES[status], lang) if status in _TITLES else error.name
-        return problem(status, title, detail, errors=errors, headers={**(data.get("headers") or {}),
-                                                                       "Content-Language": lang})
+        headers = {**(data.get("headers") or {}), "Content-Language": lang}
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            headers["Allow"] = ", ".join(error.valid_methods)  # RFC 9110: a 405 says what the resource allows
+        return problem(status, title, detail, errors=errors, headers=headers)
 
     def handle_api_error(self, error: ApiError):
         """Render a use case's refusal as problem+json in the reader's language."""
@@ -271,6 +334,7 @@ def create_service_app(name: str, *, authenticator: Authenticator, readiness: Ma
     app.extensions["puente.readiness"] = dict(readiness or {})
     api = ProblemApi(app, spec_kwargs={
         "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+        "extra_plugins": [ProblemResponses()],
     })
 
     @app.before_request

@@ -520,6 +520,14 @@ def _employer_country() -> str | None:
     return reply.body.get("country") if reply.ok and isinstance(reply.body, dict) else None
 
 
+def own_vacancy_or_404(vacancy: dict) -> dict:
+    """Return a vacancy of the signed-in employer's organisation; another's is not found (another employer may read
+    a published vacancy through the API, but never gets its edit or candidates pages)."""
+    if vacancy.get("employer_id") != g.user.org:
+        abort(404)
+    return vacancy
+
+
 @web.route("/employer/vacancies/<vacancy_id>/edit", methods=["GET", "POST"])
 @signed_in("employer")
 def edit_vacancy(vacancy_id: str):
@@ -530,7 +538,7 @@ def edit_vacancy(vacancy_id: str):
         return render_template("unavailable.html"), 503
     if not reply.ok:
         abort(404)
-    vacancy = reply.body
+    vacancy = own_vacancy_or_404(reply.body)
     if request.method == "GET":
         form = VacancyForm(data=form_data(vacancy, lang()))
         return _vacancy_page(form, vacancy=vacancy, etag=reply.etag, findings=vacancy.get("findings", []))

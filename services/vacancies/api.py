@@ -30,7 +30,7 @@ from services.vacancies.schemas import (
 )
 from services.vacancies.usecases import VacancyService
 from shared.auth import requires
-from shared.http import etag, if_match_version, language
+from shared.http import IF_MATCH_DOC, etag, if_match_version, language
 from shared.idempotency import idempotent
 
 SERVICE_KEY = "vacancies.service"
@@ -146,6 +146,8 @@ def occupations(args):
 
 
 @vacancies.get("/feed.jsonld")
+@vacancies.doc(responses={"200": {"description": "A schema.org ItemList of JobPostings", "content": {
+    "application/ld+json": {"schema": {"type": "object"}}}}})
 def jobposting_feed():
     """Return published vacancies as a JSON-LD list of schema.org JobPostings (public; ?cursor= pages on)."""
     page = service().list(None, limit=100, cursor=request.args.get("cursor"), public=True)
@@ -156,15 +158,23 @@ def jobposting_feed():
                     headers=jobpage.FEED_HEADERS)
 
 
+BULK_BODY = {"required": True, "content": {
+    "application/x-ndjson": {"schema": {"type": "string"}}, "text/csv": {"schema": {"type": "string"}},
+    # An array of rows (a row that is not a vacancy is reported in its own result), or one JobPosting or @graph.
+    "application/json": {"schema": {"oneOf": [{"type": "array", "items": {}}, {"type": "object"}]}}}}
+
+
 @vacancies.post("/bulk")
 @idempotent
 @vacancies.response(200, BulkOut)
-@vacancies.doc(**SECURED, requestBody={"content": {t: {"schema": {"type": "string"}} for t in (
-    "application/x-ndjson", "text/csv", "application/json")}})
+@vacancies.doc(**SECURED, requestBody=BULK_BODY)
 @requires("employer", "ministry")
 def bulk():
     """Submit many vacancies (JSON Lines, CSV or a JSON array of JobPostings); each row gets its own result."""
-    results = service().bulk(g.principal, feed.rows(request.get_data(), request.content_type or ""))
+    body = request.get_data()
+    if request.mimetype == "application/json":
+        feed.refuse_unusable_json(body)
+    results = service().bulk(g.principal, feed.rows(body, request.content_type or ""))
     rows = [{**r.__dict__, "findings": findings_out(r.findings)} for r in results]
     counts = feed.outcome_counts(results)
     return {"total": len(results), "created": counts["created"], "updated": counts["updated"],
@@ -184,7 +194,7 @@ def read(vacancy_id):
 @vacancies.patch("/<vacancy_id>")
 @vacancies.arguments(VacancyPatch(partial=True))
 @vacancies.response(200, VacancyOut)
-@vacancies.doc(**SECURED)
+@vacancies.doc(**SECURED, parameters=IF_MATCH_DOC)
 @requires("employer", "ministry", "admin")
 def patch(changes, vacancy_id):
     """Change a vacancy (send If-Match with its ETag); the gate judges it again."""

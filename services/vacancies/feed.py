@@ -16,7 +16,9 @@ from services.vacancies.domain.jobposting import from_jobposting
 from services.vacancies.schemas import VacancyIn
 from services.vacancies.usecases import FeedRow, RowResult, VacancyService
 from shared import inputs
+from shared.errors import Invalid
 from shared.http import flatten_errors
+from shared.i18n import N_
 
 CSV_LISTS = ("required_skills", "nice_skills")
 OUTCOMES = ("created", "updated", "unchanged", "error")
@@ -92,6 +94,20 @@ def to_submission(obj: Any) -> dict[str, Any]:
         if errors:
             raise RowError(errors)
     return VacancyIn().load(obj)
+
+
+FEED_SHAPE = N_("Send a JSON array of vacancies, or one JobPosting (or its @graph) as an object.")
+
+
+def refuse_unusable_json(body: bytes) -> None:
+    """Raise Invalid (422, pointing at the whole body) for a JSON feed that is neither an array nor an object: no
+    row can be read from it. Malformed JSON is left to :func:`rows`, which reports it as the first row's error."""
+    try:
+        doc = inputs.loads(body)
+    except ValueError:
+        return
+    if not isinstance(doc, list | dict):
+        raise Invalid("feed_shape", FEED_SHAPE, pointer="")
 
 
 def rows(body: bytes, content_type: str) -> Iterator[FeedRow]:

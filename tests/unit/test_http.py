@@ -325,3 +325,9 @@ def test_a_uniqueness_conflict_nobody_foresaw_is_409_not_500():
 
     response = Client(app).post("/twice")
     assert response.status_code == 409 and response.mimetype == "application/problem+json"
+
+
+def test_an_undeclared_method_gets_405_with_the_methods_the_resource_allows(client):
+    response = client.open("/services/credentials/api/v1/credentials", method="TRACE")
+    assert response.status_code == 405 and response.mimetype == "application/problem+json"
+    assert set(response.headers["Allow"].split(", ")) >= {"GET", "POST"}

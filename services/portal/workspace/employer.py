@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from services.portal.ports import ServiceUnavailable
-from services.portal.web import lang, matching, service_token, signed_in, vacancies
+from services.portal.web import lang, matching, own_vacancy_or_404, service_token, signed_in, vacancies
 from services.portal.workspace.common import label, page_blueprint, profiles
 from services.portal.workspace.forms import SPOKEN, STAGE_NAMES, IntroductionRequestForm
 from services.portal.workspace.logic import STRONG, parse_time
@@ -22,7 +22,7 @@ def _vacancy_or_404(token: str, vacancy_id: str) -> dict:
     reply = vacancies().get_vacancy(token, lang(), vacancy_id)
     if not reply.ok:
         abort(404)
-    return reply.body
+    return own_vacancy_or_404(reply.body)
 
 
 @candidates_pages.get("/employer/vacancies/<vacancy_id>/candidates")
