@@ -203,6 +203,9 @@ class ProfileService:
         # matching to drop the person's placement outcomes, as it drops everything else about them.
         forget_pipeline(uow, profile_id)
         uow.profiles.delete(profile_id)
+        # What was published of them (and what still waited to be) is a copy of them: it goes now, not after the
+        # outbox's retention; the store forgets the deleted rows once this commits.
+        uow.forget_messages(profile_id)
         # Always announced: a consumer may still hold the person from before a consent was withdrawn.
         self._withdraw(uow, profile_id, ERASED, now)
 

@@ -267,6 +267,12 @@ class InMemoryUnitOfWork(BaseInMemoryUnitOfWork):
             self.registry.validate(event)
         super().stage(event, topic)
 
+    def forget_messages(self, key: str) -> None:
+        super().forget_messages(key)
+        w = self.working
+        w.events = [e for e in w.events if not (e.subject == key and w.topics.get(e.id) is None)]
+        w.tombstones = [k for k in w.tombstones if k != key]
+
     def begin(self) -> None:
         self.working = copy.deepcopy(self.store)
         self.profiles = InMemoryProfileRepository(self.working)

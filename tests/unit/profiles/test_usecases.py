@@ -117,6 +117,17 @@ def test_erasure_deletes_the_person_and_announces_it_with_a_tombstone():
         profiles.get(LIMA, p.id)
 
 
+def test_erasure_deletes_what_was_published_of_the_person_and_keeps_only_the_withdrawal_and_tombstone():
+    clock = Clock()
+    profiles, store = make_service(clock=clock)
+    p = profiles.create(LIMA, details(), YES).profile
+    other = profiles.create(LIMA, details(identity=replace(details().identity, documents=[], phone=None)), YES).profile
+    clock.tick()
+    profiles.update(LIMA, p.id, details(availability="later"), YES, 1)
+    profiles.erase(LIMA, p.id)
+    assert types(store) == [(PUBLISHED, other.id), (WITHDRAWN, p.id)] and store.tombstones == [p.id]
+
+
 def test_merging_folds_the_duplicate_in_keeps_consents_and_erases_the_duplicate():
     profiles, store = make_service()
     keep = profiles.create(LIMA, details(skills=["S1001"]), {**YES, "introductions": False}).profile
