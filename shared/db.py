@@ -67,6 +67,9 @@ def is_unique_violation(error: BaseException) -> bool:
     return type(orig).__name__ == "IntegrityError" and str(orig).startswith("UNIQUE constraint failed")
 
 
+_FORGET_PENDING = "puente.forget_after_commit"
+
+
 def forget_after_commit(session: Session) -> None:
     """Once ``session``'s transaction commits, make the database forget what it deleted (an erasure).
 
@@ -78,10 +81,12 @@ def forget_after_commit(session: Session) -> None:
     retention.
     """
     engine = session.get_bind().engine
-    if engine.dialect.name != "sqlite":
-        return
+    if engine.dialect.name != "sqlite" or session.info.get(_FORGET_PENDING):
+        return  # one checkpoint per commit, however many people one transaction erased
+    session.info[_FORGET_PENDING] = True
 
     def checkpoint(_session) -> None:
+        session.info.pop(_FORGET_PENDING, None)
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             busy, _log, _done = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
         if busy:
