@@ -31,6 +31,7 @@ from services.matching.domain.scoring import Weights
 from services.matching.events import CredentialAssessed, ProfilePublished, VacancyPublished
 from services.matching.index import ExactIndex
 from services.matching.usecases import MatchingService
+from services.profiles.domain.scrub import public_text
 from shared.encoders import CachedEncoder, InMemoryEmbeddingCache
 from shared.settings import Settings
 from shared.taxonomy import load_taxonomy
@@ -87,8 +88,13 @@ def vacancy_event(v: dict, occupation: str, skills: frozenset[str], require_auth
     }
 
 
-def profile_event(p: dict) -> dict:
-    """Return ``profile.published`` data for a dataset profile; occupations are left for matching to infer."""
+def profile_event(p: dict, scrubbed: bool = False) -> dict:
+    """Return ``profile.published`` data for a dataset profile; occupations are left for matching to infer.
+
+    With ``scrubbed`` the summary goes through the profiles service's free-text rules first (``public_text``:
+    only sentences about work, without names, ages, origin or health words), as a published profile's text does.
+    """
+    summary = public_text(p["summary"], country=p["current_country"]) if scrubbed else p["summary"]
     return {
         "profile_id": uid(p["id"]), "centre": "centre-bench", "country": p["current_country"], "city": p.get("city"),
         "willing_to_relocate": p["willing_to_relocate"], "relocation_countries": [],
@@ -96,7 +102,7 @@ def profile_event(p: dict) -> dict:
                        "level": lang["level"]} for lang in p["languages"]],
         "work_authorization": [{"country": p["current_country"], "category": p["work_authorization"]}],
         "occupations": [], "skills": [], "text_language": p["text_language"],
-        "text": {"skills": "", "experience": p["summary"]},
+        "text": {"skills": "", "experience": summary},
         "consents": {"matching": True, "introductions": True, "statistics": True}, "updated_at": NOW,
     }
 
@@ -171,6 +177,8 @@ def main(argv=None) -> int:
     ap.add_argument("--normalizer", choices=["lexical", "embedding"], default=Settings.matching_normalizer,
                     help="how the concept bridge reads texts (the service's PUENTE_MATCHING_NORMALIZER)")
     ap.add_argument("--details", action="store_true", help="print each profile's inferred occupations and top 5")
+    ap.add_argument("--scrub", action="store_true",
+                    help="send each summary through the profiles service's free-text rules, as publishing does")
     ap.add_argument("--require-work-authorization", action="store_true",
                     help="vacancies require a permit in their country (grades ignore this; reported apart)")
     args = ap.parse_args(argv)
@@ -206,7 +214,7 @@ def main(argv=None) -> int:
     for v in vacancies:
         if v["decent_work"] != "ok":  # the gate holds it; vacancy.held follows the publish in this replay
             matcher.change_vacancy_status(store, uid(v["id"]), "held", "2026-01-01T00:00:01+00:00")
-    matcher.apply_profiles(store, [ProfilePublished.from_data(profile_event(p)) for p in profiles])
+    matcher.apply_profiles(store, [ProfilePublished.from_data(profile_event(p, args.scrub)) for p in profiles])
     rules = load_rulebook()
     matcher.apply_credentials(store, [CredentialAssessed.from_data(e) for p in profiles
                                       if (e := credential_event(p, rules))])
@@ -249,7 +257,7 @@ def main(argv=None) -> int:
     results = {"puente": evaluate(run, qrels, pairs), "tfidf-char": evaluate(run_tfidf, qrels, pairs),
                f"plain-{encoder.name}": evaluate(run_plain, qrels, pairs)}
     print(f"encoder={encoder.name} normalizer={args.normalizer} weights={weights.__dict__} work_authorization_required="
-          f"{args.require_work_authorization}")
+          f"{args.require_work_authorization} scrubbed={args.scrub}")
     print(f"vacancy occupation inferred correctly (4-digit): {accuracy:.3f}; system time {system_s:.1f}s; "
           f"texts encoded {encoded_by_system}")
     keys = ["all"] + sorted(k for k in results["puente"] if k != "all")

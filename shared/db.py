@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
     from shared.events import Event
     from shared.outbox import Outbox
 
+log = logging.getLogger(__name__)
+
 ALEMBIC_DIR = Path(__file__).resolve().parent / "alembic"
 
 
@@ -27,10 +30,11 @@ def sqlite_url(path: Path) -> str:
 
 
 def make_engine(url: str, **kwargs) -> Engine:
-    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout, PostgreSQL pre-ping.
+    """Create an engine; SQLite gets WAL, foreign keys, a busy timeout and secure_delete, PostgreSQL pre-ping.
 
     Bound parameters never appear in the engine's error messages (they hold phones, birth dates, whole
-    profiles, and error messages end up in logs).
+    profiles, and error messages end up in logs). SQLite overwrites deleted content with zeros
+    (``secure_delete``), so an erased person's rows do not stay readable in freed space of the file.
     """
     kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
@@ -43,6 +47,7 @@ def make_engine(url: str, **kwargs) -> Engine:
                 cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute("PRAGMA secure_delete=ON")
             cur.close()
 
         return engine
@@ -60,6 +65,35 @@ def is_unique_violation(error: BaseException) -> bool:
     if getattr(orig, "sqlstate", None) == "23505":
         return True
     return type(orig).__name__ == "IntegrityError" and str(orig).startswith("UNIQUE constraint failed")
+
+
+_FORGET_PENDING = "puente.forget_after_commit"
+
+
+def forget_after_commit(session: Session) -> None:
+    """Once ``session``'s transaction commits, make the database forget what it deleted (an erasure).
+
+    SQLite keeps the pages a transaction changed, old content included, in its write-ahead log until a
+    checkpoint copies them back, and the log file keeps them even then until it is overwritten or
+    truncated: ``wal_checkpoint(TRUNCATE)`` writes the log into the database (whose freed space
+    ``secure_delete`` has zeroed) and truncates it to nothing. PostgreSQL needs nothing here: deleted rows
+    are dead tuples until (auto)vacuum reclaims them, and its WAL and backups follow the operator's
+    retention.
+    """
+    engine = session.get_bind().engine
+    if engine.dialect.name != "sqlite" or session.info.get(_FORGET_PENDING):
+        return  # one checkpoint per commit, however many people one transaction erased
+    session.info[_FORGET_PENDING] = True
+
+    def checkpoint(_session) -> None:
+        session.info.pop(_FORGET_PENDING, None)
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            busy, _log, _done = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+        if busy:
+            log.warning("erasure: SQLite's write-ahead log could not be truncated now (a reader held it); "
+                        "the next checkpoint will")
+
+    event.listen(session, "after_commit", checkpoint, once=True)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -142,6 +176,12 @@ class SqlUnitOfWork:
     def stage_tombstone(self, key: str) -> None:
         """Write a tombstone for ``key`` to the outbox in this transaction."""
         self.outbox.add_tombstone(self.session, self.topic, key)
+
+    def forget_messages(self, key: str) -> None:
+        """Delete the outbox rows keyed ``key`` on this unit's topic, sent or not, and make the database forget
+        the deleted data once this transaction commits (an erasure; stage its own events after this)."""
+        self.outbox.forget(self.session, self.topic, key)
+        forget_after_commit(self.session)
 
     def __enter__(self):
         self.session = self.sessions()

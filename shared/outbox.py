@@ -4,6 +4,10 @@ A use case writes its business change and the outbox row in one database transac
 a separate loop (or process), sends pending rows to the bus and marks them. A crash between the
 broker's acknowledgement and the mark makes the row go out twice, which consumers absorb through
 their inbox; it can never make a row go missing.
+
+A published row is a copy of what left (a profile's scrubbed texts, for one): the relay deletes rows
+published longer ago than the retention (``PUENTE_OUTBOX_RETENTION_H``), and an erasure deletes the
+person's rows at once (``Outbox.forget``).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
+    delete,
     func,
     insert,
     select,
@@ -116,6 +121,10 @@ class OutboxStore(Protocol):
 
     def pending_count(self) -> int: ...
 
+    def purge_published(self, before: datetime) -> int:
+        """Delete the rows published before ``before``; return how many."""
+        ...
+
 
 class Outbox:
     """Writes events into the outbox inside the caller's transaction, validating them first."""
@@ -140,7 +149,18 @@ class Outbox:
             created_at=now, attempts=0, next_attempt_at=now,
         ))
 
+    def forget(self, session: Session, topic: str, key: str) -> int:
+        """Delete every row keyed ``key`` on ``topic``, published or not, in ``session``'s transaction (an
+        erasure: what was sent is a copy of the person, and what was not sent must not leave); return how many.
 
+        Call it before staging the erasure's own events, which must still go out.
+        """
+        result = session.execute(delete(outbox_table).where(
+            and_(outbox_table.c.topic == topic, outbox_table.c.msg_key == key)))
+        return result.rowcount
+
+
+_PURGE_CHUNK = 1000  # rows per DELETE, so a first purge of a large outbox never holds long locks
 _PG_MARK_PUBLISHED = text("UPDATE outbox SET published_at = :at WHERE id = ANY(:ids)")
 
 
@@ -196,6 +216,19 @@ class SqlOutboxStore:
                 and_(outbox_table.c.published_at.is_(None), outbox_table.c.attempts > 0))
             return [tuple(r) for r in session.execute(q)]
 
+    def purge_published(self, before: datetime) -> int:
+        """Delete the rows published before ``before``, a chunk per transaction; return how many."""
+        t = outbox_table
+        chunk = (select(t.c.id).where(and_(t.c.published_at.is_not(None), t.c.published_at < before))
+                 .order_by(t.c.id).limit(_PURGE_CHUNK))
+        purged = 0
+        while True:
+            with self.sessions() as session, session.begin():
+                deleted = session.execute(delete(t).where(t.c.id.in_(chunk.scalar_subquery()))).rowcount
+            purged += deleted
+            if deleted < _PURGE_CHUNK:
+                return purged
+
 
 @dataclass
 class InMemoryOutbox:
@@ -204,6 +237,7 @@ class InMemoryOutbox:
     registry: SchemaRegistry
     rows: list[dict] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _last_id: int = 0
 
     def add(self, session, topic: str, event: Event) -> None:
         """Validate and stage an event (``session`` is ignored)."""
@@ -214,10 +248,25 @@ class InMemoryOutbox:
         """Stage a tombstone."""
         self._append(topic, key, None)
 
+    def forget(self, session, topic: str, key: str) -> int:
+        """Delete every row keyed ``key`` on ``topic``, published or not (``session`` is ignored)."""
+        with self._lock:
+            kept = [r for r in self.rows if not (r["topic"] == topic and r["key"] == key)]
+            forgotten, self.rows[:] = len(self.rows) - len(kept), kept
+            return forgotten
+
+    def purge_published(self, before: datetime) -> int:
+        """Delete the rows published before ``before``."""
+        with self._lock:
+            kept = [r for r in self.rows if r["published_at"] is None or r["published_at"] >= before]
+            purged, self.rows[:] = len(self.rows) - len(kept), kept
+            return purged
+
     def _append(self, topic, key, payload):
         with self._lock:
             now = utcnow()
-            self.rows.append({"id": len(self.rows) + 1, "topic": topic, "key": key, "payload": payload,
+            self._last_id += 1
+            self.rows.append({"id": self._last_id, "topic": topic, "key": key, "payload": payload,
                               "attempts": 0, "next_attempt_at": now, "published_at": None, "last_error": None})
 
     @contextmanager
@@ -236,7 +285,7 @@ class InMemoryOutbox:
                             r["published_at"] = at
 
                 def mark_failed(self, row_id, error, next_attempt_at):
-                    r = outbox.rows[row_id - 1]
+                    r = next(r for r in outbox.rows if r["id"] == row_id)
                     r.update(attempts=r["attempts"] + 1, last_error=error, next_attempt_at=next_attempt_at)
 
             yield _Batch()
@@ -259,10 +308,14 @@ class OutboxRelay:
 
     def __init__(self, store: OutboxStore, producer: Producer, *, batch_size: int = 500,
                  base_backoff_s: float = 0.5, max_backoff_s: float = 30.0,
-                 clock: Callable[[], datetime] = utcnow):
+                 clock: Callable[[], datetime] = utcnow, retention: timedelta | None = None,
+                 purge_every_s: float = 60.0):
         self.store, self.producer = store, producer
         self.batch_size, self.base_backoff_s, self.max_backoff_s = batch_size, base_backoff_s, max_backoff_s
         self.clock = clock
+        # How long a published row is kept (None: for ever), and how often the loop looks for expired ones.
+        self.retention, self.purge_every_s = retention, purge_every_s
+        self._next_purge: datetime | None = None
 
     def backoff(self, attempts: int) -> timedelta:
         """Return the wait before the next try after ``attempts`` failures (with jitter)."""
@@ -289,10 +342,28 @@ class OutboxRelay:
             log.warning("outbox relay: %d of %d rows failed, will retry: %s", len(failed), len(results), failed[0][1])
         return RelayResult(len(done), len(failed))
 
+    def purge_once(self) -> int:
+        """Delete the rows published longer ago than the retention; return how many (none without one)."""
+        if self.retention is None:
+            return 0
+        purged = self.store.purge_published(self.clock() - self.retention)
+        if purged:
+            log.info("outbox relay: purged %d rows published more than %s ago", purged, self.retention)
+        return purged
+
+    def purge_when_due(self) -> int:
+        """Purge once every ``purge_every_s`` (the loop calls this on each pass)."""
+        now = self.clock()
+        if self.retention is None or (self._next_purge is not None and now < self._next_purge):
+            return 0
+        self._next_purge = now + timedelta(seconds=self.purge_every_s)
+        return self.purge_once()
+
     def run(self, stop: threading.Event, idle_s: float = 0.05) -> None:
-        """Relay until ``stop`` is set; sleep ``idle_s`` when there is nothing due."""
+        """Relay until ``stop`` is set; sleep ``idle_s`` when there is nothing due; purge expired rows as it goes."""
         while not stop.is_set():
             try:
+                self.purge_when_due()
                 result = self.relay_once()
             except Exception:  # noqa: BLE001 - a database hiccup must not kill the relay
                 log.exception("outbox relay pass failed")

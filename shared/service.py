@@ -7,6 +7,7 @@ import secrets
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -150,7 +151,7 @@ def make_relay(container: Container) -> OutboxRelay:
     """Return the outbox relay of a service."""
     s = container.settings
     return OutboxRelay(SqlOutboxStore(container.sessions), container.bus.producer(), batch_size=s.relay_batch,
-                       max_backoff_s=s.relay_max_backoff_s)
+                       max_backoff_s=s.relay_max_backoff_s, retention=timedelta(hours=s.outbox_retention_h))
 
 
 def make_consumer(service: ServiceDefinition, container: Container) -> EventConsumer:

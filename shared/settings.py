@@ -125,6 +125,8 @@ class SettingsSchema(_Schema):
                                    validate=validate.Range(min=1, max=60000))
     relay_max_backoff_s = fields.Float(data_key="PUENTE_RELAY_MAX_BACKOFF_S", load_default=30.0,
                                        validate=validate.Range(min=0.1, max=3600))
+    outbox_retention_h = fields.Integer(data_key="PUENTE_OUTBOX_RETENTION_H", load_default=168,
+                                        validate=validate.Range(min=0, max=24 * 366))
     consumer_max_attempts = fields.Integer(data_key="PUENTE_CONSUMER_MAX_ATTEMPTS", load_default=5,
                                            validate=validate.Range(min=1, max=100))
     startup_timeout_s = fields.Float(data_key="PUENTE_STARTUP_TIMEOUT_S", load_default=10.0,
@@ -186,6 +188,7 @@ class Settings:
     relay_batch: int = 500
     relay_idle_ms: int = 50
     relay_max_backoff_s: float = 30.0
+    outbox_retention_h: int = 168  # published outbox rows are deleted this long after they went out
     consumer_max_attempts: int = 5
     startup_timeout_s: float = 10.0
     contracts_dir: str | None = None

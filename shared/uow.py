@@ -21,6 +21,10 @@ class UnitOfWork(Protocol):
     def stage_tombstone(self, key: str) -> None:
         """Stage a tombstone for ``key`` on this service's compacted topic (erasure)."""
 
+    def forget_messages(self, key: str) -> None:
+        """Delete this service's outbox rows keyed ``key`` on its own topic, sent or waiting, and have the store
+        forget the deleted data once the transaction commits (erasure; stage the erasure's own events after)."""
+
     def __enter__(self) -> UnitOfWork: ...
 
     def __exit__(self, *exc) -> None: ...
@@ -37,6 +41,8 @@ class InMemoryUnitOfWork:
         self._staged: list[Event] = []
         self._staged_tombstones: list[str] = []
         self._staged_topics: dict[str, str | None] = {}
+        self._staged_forgotten: list[str] = []
+        self.forgotten: list[str] = []  # keys whose messages an erasure deleted
 
     def stage(self, event: Event, topic: str | None = None) -> None:
         """Stage ``event`` (for ``topic``, if given) until commit."""
@@ -47,11 +53,25 @@ class InMemoryUnitOfWork:
         """Stage a tombstone for ``key`` until commit."""
         self._staged_tombstones.append(key)
 
+    def forget_messages(self, key: str) -> None:
+        """Drop what was staged for ``key`` on the default topic now, and what was committed for it on commit."""
+        self._staged = [e for e in self._staged if not self._on_default_topic(e, key, self._staged_topics)]
+        self._staged_tombstones = [k for k in self._staged_tombstones if k != key]
+        self._staged_forgotten.append(key)
+
+    @staticmethod
+    def _on_default_topic(event: Event, key: str, topics: dict[str, str | None]) -> bool:
+        return event.subject == key and topics.get(event.id) is None
+
     def begin(self) -> None:
         """Start a transaction (override to snapshot the fake's state)."""
 
     def commit(self) -> None:
         """Keep the changes (override to keep the fake's state) and release what was staged."""
+        for key in self._staged_forgotten:
+            self.published = [e for e in self.published if not self._on_default_topic(e, key, self.topics)]
+            self.tombstones = [k for k in self.tombstones if k != key]
+        self.forgotten += self._staged_forgotten
         self.published += self._staged
         self.topics.update(self._staged_topics)
         self.tombstones += self._staged_tombstones
@@ -61,7 +81,7 @@ class InMemoryUnitOfWork:
         """Drop the changes (override to restore the fake's state) and what was staged."""
 
     def __enter__(self):
-        self._staged, self._staged_tombstones, self._staged_topics = [], [], {}
+        self._staged, self._staged_tombstones, self._staged_topics, self._staged_forgotten = [], [], {}, []
         self.begin()
         return self
 
@@ -70,4 +90,4 @@ class InMemoryUnitOfWork:
             self.commit()
         else:
             self.rollback()
-        self._staged, self._staged_tombstones, self._staged_topics = [], [], {}
+        self._staged, self._staged_tombstones, self._staged_topics, self._staged_forgotten = [], [], {}, []

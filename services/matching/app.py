@@ -118,6 +118,7 @@ def handlers(container: Container, *, announce: bool = True) -> dict[str, Any]:
         store = models.within(tx)
         for e in events:
             service.withdraw_profile(store, ProfileWithdrawn.from_data(e.data).profile_id)
+        store.keep_embeddings()  # deletes the cached vectors of their texts in this transaction
 
     @batch_handler
     def vacancies_published(events: Sequence[Event], tx) -> None:
@@ -170,6 +171,7 @@ def on_tombstone(container: Container):
         store = service.read_models.within(tx)
         if topic == "profiles":
             service.withdraw_profile(store, key)
+            store.keep_embeddings()
         elif topic == "vacancies":
             service.change_vacancy_status(store, key, "closed", datetime.now(UTC).isoformat())
 

@@ -110,11 +110,16 @@ class MatchingService:
         return views
 
     def withdraw_profile(self, store: ReadModelStore, profile_id: str) -> None:
-        """Forget a profile: matching keeps nothing of a person who left."""
+        """Forget a profile: matching keeps nothing of a person who left, not even the cached vectors of their
+        texts (computed again from the read model, which is all matching has of them)."""
+        view = store.get_profile(profile_id)
         store.delete_profile(profile_id)
         with self._lock:
             self.profile_index.remove([profile_id])
         self._model_checked = None  # their outcomes went with them: retrain without them at the next sync
+        if view is not None:
+            texts = [profile_document(view, self.taxonomy), *self.bridge.encoded_profile_texts(view.text)]
+            self.embedder.forget(texts, kind="query")
 
     def apply_vacancies(self, store: ReadModelStore, events: Sequence[VacancyPublished]) -> list[VacancyView]:
         """Store published vacancies (newest state wins) and encode their texts in one batch."""

@@ -8,11 +8,14 @@ from urllib.parse import urlencode
 from flask import current_app, g, request
 from flask_smorest import Blueprint
 
+from services.profiles.domain.access import DEFAULT_PURPOSES, PURPOSE_HEADER, PURPOSES
 from services.profiles.domain.duplicates import DuplicateMatch
 from services.profiles.domain.messages import DUPLICATE_WARNINGS
 from services.profiles.domain.model import Actor, Profile, ProfileDetails, from_plain
-from services.profiles.ports import ListFilters, PlacementFilters
+from services.profiles.ports import AccessFilters, ListFilters, PlacementFilters
 from services.profiles.schemas import (
+    AccessArgs,
+    AccessPage,
     IntroducedOut,
     IntroducedPage,
     IntroductionArgs,
@@ -58,13 +61,20 @@ introductions_blp = Blueprint("introductions", __name__, url_prefix="/api/v1/int
                               description="People introduced to an employer, each with their consent")
 requests_blp = Blueprint("introduction-requests", __name__, url_prefix="/api/v1/introduction-requests",
                          description="Employers asking a centre to introduce a candidate")
-BLUEPRINTS = (blp, placements_blp, introductions_blp, requests_blp)
+access_blp = Blueprint("audit", __name__, url_prefix="/api/v1/audit",
+                       description="Who read which person's identifying fields, when and why (admins only)")
+BLUEPRINTS = (blp, placements_blp, introductions_blp, requests_blp, access_blp)
 SECURITY = [{"bearerAuth": []}]
 SERVICE_KEY = "puente.profiles"
 PLACEMENTS_KEY = "puente.placements"
 NO_VERSION = -1  # what an If-Match naming no version holds: it matches none
 IF_MATCH_DOC = [{"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"},
                  "description": "The ETag you read"}]
+PURPOSE_DOC = [{"in": "header", "name": PURPOSE_HEADER, "required": False,
+                "schema": {"type": "string", "enum": list(PURPOSES)},
+                "description": "Why you read this person's data; recorded with the read in the access log (GET "
+                               "/api/v1/audit). Without it: " + ", ".join(f"{purpose} for {role}s" for role, purpose
+                                                                          in DEFAULT_PURPOSES.items()) + "."}]
 
 
 def service() -> ProfileService:
@@ -81,6 +91,11 @@ def actor() -> Actor:
     """Return the caller as the domain sees it."""
     p = g.principal
     return Actor(p.subject, p.role, p.org)
+
+
+def purpose() -> str | None:
+    """Return the purpose the caller gives for reading a person's data (None: their role's default)."""
+    return request.headers.get(PURPOSE_HEADER)
 
 
 def split_input(body: dict) -> tuple[ProfileDetails, dict[str, bool]]:
@@ -156,12 +171,13 @@ def create_profile(body):
 @blp.get("")
 @blp.arguments(ListArgs, location="query")
 @blp.response(200, ProfilePage)
-@blp.doc(security=SECURITY)
+@blp.doc(security=SECURITY, parameters=PURPOSE_DOC)
 @requires("counsellor")
 def list_profiles(args):
-    """List the caller's centre's profiles, oldest first, with filters and cursor pagination."""
+    """List the caller's centre's profiles, oldest first, with filters and cursor pagination (each listed person's
+    names read is recorded in the access log)."""
     limit, cursor = args.pop("limit"), args.pop("cursor", None)
-    page = service().list(actor(), ListFilters(**args), limit, cursor)
+    page = service().list(actor(), ListFilters(**args), limit, cursor, purpose())
     items = []
     for listed in page.items:
         p, d = listed.profile, listed.profile.details
@@ -188,12 +204,13 @@ def suggest(body):
 
 @blp.get("/<profile_id>")
 @blp.response(200, ProfileOut)
-@blp.doc(security=SECURITY)
+@blp.doc(security=SECURITY, parameters=PURPOSE_DOC)
 @requires("counsellor", "admin")
 def get_profile(profile_id):
-    """Read a profile; sensitive fields only for the owning centre's counsellors."""
+    """Read a profile; sensitive fields only for the owning centre's counsellors. The read is recorded in the access
+    log with its purpose."""
     caller = actor()
-    profile = service().get(caller, profile_id)
+    profile = service().get(caller, profile_id, purpose())
     return profile_view(profile, not service().shows_sensitive(caller, profile)), 200, etag_header(profile)
 
 
@@ -339,13 +356,13 @@ def introduce(body):
 @introductions_blp.get("")
 @introductions_blp.arguments(IntroductionArgs, location="query")
 @introductions_blp.response(200, IntroducedPage)
-@introductions_blp.doc(security=SECURITY)
+@introductions_blp.doc(security=SECURITY, parameters=PURPOSE_DOC)
 @requires("counsellor", "employer")
 def list_introductions(args):
     """List the people introduced for a vacancy: to its employer, with their names and contact; to a counsellor,
-    their own centre's."""
+    their own centre's. Each person shown is recorded in the access log."""
     caller = actor()
-    page = placements().introductions(caller, args["vacancy_id"], args["limit"], args.get("cursor"))
+    page = placements().introductions(caller, args["vacancy_id"], args["limit"], args.get("cursor"), purpose())
     items = [introduced_person_view(p, caller.role == COUNSELLOR) for p in page.items]
     return {"items": items, "next_cursor": page.next_cursor}, 200, link_header(page)
 
@@ -376,9 +393,27 @@ def request_introduction(body):
 @requests_blp.get("")
 @requests_blp.arguments(PageArgs, location="query")
 @requests_blp.response(200, RequestPage)
-@requests_blp.doc(security=SECURITY)
+@requests_blp.doc(security=SECURITY, parameters=PURPOSE_DOC)
 @requires("counsellor", "employer")
 def list_introduction_requests(args):
-    """List a counsellor's queue (their centre's open requests) or an employer's own requests."""
-    page = placements().introduction_requests(actor(), args["limit"], args.get("cursor"))
+    """List a counsellor's queue (their centre's open requests, each person named recorded in the access log) or an
+    employer's own requests."""
+    page = placements().introduction_requests(actor(), args["limit"], args.get("cursor"), purpose())
     return {"items": [request_view(v) for v in page.items], "next_cursor": page.next_cursor}, 200, link_header(page)
+
+
+# --- the access log ----------------------------------------------------------------------------------------
+
+@access_blp.get("")
+@access_blp.arguments(AccessArgs, location="query")
+@access_blp.response(200, AccessPage)
+@access_blp.doc(security=SECURITY)
+@requires("admin")
+def read_access_log(args):
+    """List the reads of people's identifying fields, oldest first: who, when, which person (pseudonymous id) and
+    why; filter by person, reader and time. Records stay after the person is erased."""
+    filters = AccessFilters(args.get("profile_id"), args.get("actor"), args.get("since"))
+    page = service().access_log(actor(), filters, args["limit"], args.get("cursor"))
+    items = [{"id": r.seq, "at": r.at, "actor": r.actor, "actor_role": r.actor_role, "actor_org": r.actor_org,
+              "profile_id": r.profile_id, "action": r.action, "purpose": r.purpose} for r in page.items]
+    return {"items": items, "next_cursor": page.next_cursor}, 200, link_header(page)

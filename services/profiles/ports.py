@@ -7,14 +7,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
+from services.profiles.domain.access import AccessRecord
 from services.profiles.domain.model import Profile
 from services.profiles.domain.placements import Contact, Introduction, IntroductionRequest, KnownVacancy, Placement
 from services.profiles.domain.rules import CodeBook
 from shared.uow import UnitOfWork as BaseUnitOfWork
 
-__all__ = ["Clock", "CodeBook", "ConceptSuggestion", "IntroductionRepository", "IntroductionRequestRepository",
-           "KnownVacancyRepository", "ListFilters", "PlacementFilters", "PlacementRepository", "ProfileRepository",
-           "SkillNormalizer", "UnitOfWork"]
+__all__ = ["AccessFilters", "AccessLog", "Clock", "CodeBook", "ConceptSuggestion", "IntroductionRepository",
+           "IntroductionRequestRepository", "KnownVacancyRepository", "ListFilters", "PlacementFilters",
+           "PlacementRepository", "ProfileRepository", "SkillNormalizer", "UnitOfWork"]
 
 Position = tuple[datetime, str]  # a keyset cursor's (time, id): lists continue after it
 
@@ -151,6 +152,28 @@ class IntroductionRequestRepository(Protocol):
     def reassign(self, from_profile: str, to_profile: str) -> None: ...
 
 
+@dataclass(frozen=True)
+class AccessFilters:
+    """Filters of the access log; None means "any"."""
+
+    profile_id: str | None = None
+    actor: str | None = None
+    since: datetime | None = None  # records at or after this time
+
+
+AccessPosition = tuple[datetime, int]  # (at, seq): the access log continues after it
+
+
+class AccessLog(Protocol):
+    """Records of reads of people's identifying fields; never deleted with the person."""
+
+    def add(self, records: Iterable[AccessRecord]) -> None: ...
+
+    def page(self, filters: AccessFilters, after: AccessPosition | None, limit: int) -> list[AccessRecord]:
+        """Return up to ``limit`` records ordered by (at, seq), after the cursor."""
+        ...
+
+
 class KnownVacancyRepository(Protocol):
     """The vacancies profiles knows from the vacancies topic."""
 
@@ -173,6 +196,7 @@ class UnitOfWork(BaseUnitOfWork, Protocol):
     introductions: IntroductionRepository
     introduction_requests: IntroductionRequestRepository
     vacancies: KnownVacancyRepository
+    access_log: AccessLog
 
     def __enter__(self) -> UnitOfWork: ...
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from services.profiles.domain.access import ACTIONS, PURPOSES
 from services.profiles.domain.messages import VACANCY_ID_FORMAT
 from services.profiles.domain.model import (
     AUTHORIZATION_STATUSES,
@@ -381,3 +382,30 @@ class RequestPage(Schema):
 class PageArgs(Schema):
     limit = fields.Integer(load_default=20, validate=validate.Range(1, MAX_PAGE))
     cursor = fields.String(validate=validate.Length(1, 400))
+
+
+# --- the access log ---------------------------------------------------------------------------------------
+
+class AccessArgs(Schema):
+    profile_id = fields.String(validate=validate.Length(1, 36), metadata={"description": "Only reads of this person"})
+    actor = fields.String(validate=validate.Length(1, 200), metadata={"description": "Only reads by this user"})
+    since = fields.AwareDateTime(metadata={"description": "Only reads at or after this time (ISO 8601 with offset)"})
+    limit = fields.Integer(load_default=20, validate=validate.Range(1, MAX_PAGE))
+    cursor = fields.String(validate=validate.Length(1, 400))
+
+
+class AccessRecordOut(Schema):
+    id = fields.Integer(required=True, metadata={"description": "The record's number, in the order recorded"})
+    at = fields.DateTime(required=True)
+    actor = fields.String(required=True, metadata={"description": "Who read: the user's or client's subject"})
+    actor_role = fields.String(required=True)
+    actor_org = fields.String(required=True)
+    profile_id = fields.String(required=True, metadata={"description": "Whose data: the pseudonymous profile id "
+                                                                       "(kept after the person is erased)"})
+    action = fields.String(required=True, validate=validate.OneOf(ACTIONS))
+    purpose = fields.String(required=True, validate=validate.OneOf(PURPOSES))
+
+
+class AccessPage(Schema):
+    items = fields.List(fields.Nested(AccessRecordOut), required=True)
+    next_cursor = fields.String(allow_none=True, metadata={"description": "Pass as ?cursor= for the next page"})

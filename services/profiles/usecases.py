@@ -14,6 +14,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
+from services.profiles.domain.access import (
+    INTRODUCTION_READ,
+    PROFILE_LISTED,
+    PROFILE_READ,
+    REQUEST_LISTED,
+    AccessRecord,
+    purpose_of,
+    reads,
+)
 from services.profiles.domain.duplicates import BY_DOCUMENT, DuplicateMatch, document_keys, find_duplicates
 from services.profiles.domain.merging import merge_details
 from services.profiles.domain.messages import (
@@ -72,6 +81,7 @@ from services.profiles.events import (
     placement_events,
 )
 from services.profiles.ports import (
+    AccessFilters,
     Clock,
     ConceptSuggestion,
     ListFilters,
@@ -203,6 +213,9 @@ class ProfileService:
         # matching to drop the person's placement outcomes, as it drops everything else about them.
         forget_pipeline(uow, profile_id)
         uow.profiles.delete(profile_id)
+        # What was published of them (and what still waited to be) is a copy of them: it goes now, not after the
+        # outbox's retention; the store forgets the deleted rows once this commits.
+        uow.forget_messages(profile_id)
         # Always announced: a consumer may still hold the person from before a consent was withdrawn.
         self._withdraw(uow, profile_id, ERASED, now)
 
@@ -246,11 +259,14 @@ class ProfileService:
         candidates = uow.profiles.candidates(document_keys(ident), ident.phone, ident.date_of_birth)
         return find_duplicates(profile, candidates)
 
-    def get(self, actor: Actor, profile_id: str) -> Profile:
-        """Return a profile the caller may see (admins see it without the sensitive fields)."""
+    def get(self, actor: Actor, profile_id: str, purpose: str | None = None) -> Profile:
+        """Return a profile the caller may see (admins see it without the sensitive fields), recording the read
+        with its purpose (the role's default when none is given)."""
         self._require(actor, COUNSELLOR, ADMIN)
+        purpose = purpose_of(actor, purpose)
         with self.uow() as uow:
             profile = self._visible(actor, uow.profiles.get(profile_id))
+            uow.access_log.add(reads(actor, self.clock(), [profile.id], PROFILE_READ, purpose))
         if not self.shows_sensitive(actor, profile):
             profile.details = profile.details.redacted()
         return profile
@@ -277,10 +293,11 @@ class ProfileService:
         return profile
 
     def list(self, actor: Actor, filters: ListFilters, limit: int = DEFAULT_PAGE,
-             cursor: str | None = None) -> Page[Listed]:
+             cursor: str | None = None, purpose: str | None = None) -> Page[Listed]:
         """Return one page of the caller's centre's profiles, oldest first, with each person's last contact and
-        latest placement stage, and the cursor of the next page."""
+        latest placement stage, and the cursor of the next page; each listed person's names read are recorded."""
         self._require(actor, COUNSELLOR)
+        purpose = purpose_of(actor, purpose)
         limit = max(1, min(limit, MAX_PAGE))
         after = position(cursor) if cursor else None
         if filters.stale is not None:
@@ -288,6 +305,7 @@ class ProfileService:
         with self.uow() as uow:
             page = next_page(uow.profiles.page(actor.org, filters, after, limit + 1), limit, cursor_of)
             contacts = uow.placements.contacts(p.id for p in page.items)
+            uow.access_log.add(reads(actor, self.clock(), (p.id for p in page.items), PROFILE_LISTED, purpose))
         items = []
         for profile in page.items:
             contact = contacts.get(profile.id)
@@ -295,8 +313,19 @@ class ProfileService:
             items.append(Listed(profile, last, contact.latest_stage if contact else None))
         return Page(items, page.next_cursor)
 
+    def access_log(self, actor: Actor, filters: AccessFilters, limit: int = DEFAULT_PAGE,
+                   cursor: str | None = None) -> Page[AccessRecord]:
+        """Return one page of the record of reads of people's identifying fields, oldest first (admins only)."""
+        self._require(actor, ADMIN)
+        limit = max(1, min(limit, MAX_PAGE))
+        after = decode_cursor(cursor, 2, parse=(datetime.fromisoformat, int)) if cursor else None
+        with self.uow() as uow:
+            rows = uow.access_log.page(filters, after, limit + 1)
+        return next_page(rows, limit, lambda r: (r.at.isoformat(), r.seq))
+
     def erase(self, actor: Actor, profile_id: str) -> None:
-        """Delete the person's data (not a flag), announce the withdrawal and tombstone the topic."""
+        """Delete the person's data (not a flag), announce the withdrawal and tombstone the topic. The access log's
+        records of reads of their data stay: they hold only the pseudonymous profile id."""
         self._require(actor, COUNSELLOR, ADMIN)
         now = self.clock()
         with self.uow() as uow:
@@ -503,10 +532,12 @@ class PlacementService:
         return Introduced(PlacementView(placement, vacancy), introduction)
 
     def introductions(self, actor: Actor, vacancy_id: str, limit: int = DEFAULT_PAGE,
-                      cursor: str | None = None) -> Page[IntroducedPerson]:
+                      cursor: str | None = None, purpose: str | None = None) -> Page[IntroducedPerson]:
         """Return the people introduced for a vacancy: to its employer (another employer gets 404), everyone whose
-        profile still consents to introductions; to a counsellor, their own centre's."""
+        profile still consents to introductions; to a counsellor, their own centre's. Each person shown is a read of
+        their names and contact, recorded."""
         require_role(actor, COUNSELLOR, EMPLOYER)
+        purpose = purpose_of(actor, purpose)
         limit = max(1, min(limit, MAX_PAGE))
         after = position(cursor) if cursor else None
         with self.uow() as uow:
@@ -517,15 +548,17 @@ class PlacementService:
                              lambda i: (i.consented_at.isoformat(), i.id))
             placements = uow.placements.get_many(i.placement_id for i in page.items)
             profiles = uow.profiles.get_many(i.profile_id for i in page.items)
-        items = []
-        for introduction in page.items:
-            profile, placement = profiles.get(introduction.profile_id), placements.get(introduction.placement_id)
-            if profile is None or placement is None:
-                continue
-            if actor.role == EMPLOYER and not profile.consents_to("introductions"):
-                continue  # a consent withdrawn since then hides the person from the employer again
-            items.append(IntroducedPerson(introduction, placement.stage, profile.details.identity,
-                                          profile.details.languages))
+            items = []
+            for introduction in page.items:
+                profile, placement = profiles.get(introduction.profile_id), placements.get(introduction.placement_id)
+                if profile is None or placement is None:
+                    continue
+                if actor.role == EMPLOYER and not profile.consents_to("introductions"):
+                    continue  # a consent withdrawn since then hides the person from the employer again
+                items.append(IntroducedPerson(introduction, placement.stage, profile.details.identity,
+                                              profile.details.languages))
+            uow.access_log.add(reads(actor, self.clock(), (i.introduction.profile_id for i in items),
+                                     INTRODUCTION_READ, purpose))
         return Page(items, page.next_cursor)
 
     def request_introduction(self, actor: Actor, vacancy_id: str, candidate: str) -> RequestView:
@@ -554,10 +587,11 @@ class PlacementService:
         return RequestView(request, vacancy)
 
     def introduction_requests(self, actor: Actor, limit: int = DEFAULT_PAGE,
-                              cursor: str | None = None) -> Page[RequestView]:
-        """Return a counsellor's queue (their centre's open requests, with the people's names) or an employer's
-        own requests (every status, candidates by pseudonymous id only)."""
+                              cursor: str | None = None, purpose: str | None = None) -> Page[RequestView]:
+        """Return a counsellor's queue (their centre's open requests, with the people's names, a read recorded) or
+        an employer's own requests (every status, candidates by pseudonymous id only)."""
         require_role(actor, COUNSELLOR, EMPLOYER)
+        purpose = purpose_of(actor, purpose)
         limit = max(1, min(limit, MAX_PAGE))
         after = position(cursor) if cursor else None
         with self.uow() as uow:
@@ -568,6 +602,8 @@ class PlacementService:
             page = next_page(rows, limit, lambda r: (r.requested_at.isoformat(), r.id))
             vacancies = uow.vacancies.get_many(r.vacancy_id for r in page.items)
             profiles = (uow.profiles.get_many(r.profile_id for r in page.items) if actor.role == COUNSELLOR else {})
+            named = [r.profile_id for r in page.items if r.profile_id in profiles]
+            uow.access_log.add(reads(actor, self.clock(), named, REQUEST_LISTED, purpose))
         return Page([RequestView(r, vacancies.get(r.vacancy_id),
                                  profiles[r.profile_id].details.identity if r.profile_id in profiles else None)
                      for r in page.items], page.next_cursor)

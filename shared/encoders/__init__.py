@@ -150,6 +150,10 @@ class EmbeddingCache(Protocol):
 
     def put_many(self, items: Mapping[str, np.ndarray]) -> None: ...
 
+    def delete_many(self, keys: Sequence[str]) -> int:
+        """Delete the vectors stored under keys (a person's texts, at their erasure); return how many."""
+        ...
+
 
 class InMemoryEmbeddingCache:
     """Keep embeddings in a dict: the fake for tests and a per-process cache."""
@@ -172,6 +176,10 @@ class InMemoryEmbeddingCache:
         """Store vectors, keeping the first one stored under a key."""
         for key, vector in items.items():
             self._vectors.setdefault(key, np.array(vector, dtype=np.float32, copy=True))
+
+    def delete_many(self, keys: Sequence[str]) -> int:
+        """Delete the vectors stored under keys; return how many there were."""
+        return sum(self._vectors.pop(k, None) is not None for k in set(keys))
 
 
 class CachedEncoder:
@@ -203,6 +211,15 @@ class CachedEncoder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return normalize_rows(np.stack([found[k] for k in keys]), self.dim)
+
+    def forget(self, texts: Sequence[str], kind: str = "passage") -> int:
+        """Delete the cached vectors of texts (as ``encode`` keyed them for this kind); return how many were there.
+
+        The cache is keyed by content, so a text someone else also wrote loses its vector too: it is encoded
+        again when next seen, which costs time and nothing else.
+        """
+        check_kind(kind)
+        return self.cache.delete_many([cache_key(self.name, kind, t) for t in dict.fromkeys(_as_list(texts))])
 
 
 # ------------------------------------------------------------------ factory

@@ -57,6 +57,14 @@ class SqlEmbeddingCache:
         with self.engine.begin() as conn:
             conn.execute(self._insert_ignoring_duplicates(), rows)
 
+    def delete_many(self, keys: Sequence[str]) -> int:
+        """Delete the vectors stored under keys; return how many rows went."""
+        unique, t, deleted = list(dict.fromkeys(keys)), self.table, 0
+        with self.engine.begin() as conn:
+            for i in range(0, len(unique), _CHUNK):
+                deleted += conn.execute(sa.delete(t).where(t.c.key.in_(unique[i:i + _CHUNK]))).rowcount
+        return deleted
+
     def _insert_ignoring_duplicates(self) -> sa.Insert:
         dialect = self.engine.dialect.name
         if dialect == "postgresql":

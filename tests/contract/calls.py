@@ -144,6 +144,7 @@ api("GET /api/v1/introductions")(lambda w: Call("GET", "/api/v1/introductions",
 api("POST /api/v1/introduction-requests")(lambda w: Call("POST", "/api/v1/introduction-requests", json={
     "vacancy_id": w.ids["vacancy"], "candidate": w.new_profile("Julia")}))
 api("GET /api/v1/introduction-requests")(lambda w: Call("GET", "/api/v1/introduction-requests"))
+api("GET /api/v1/audit")(lambda w: Call("GET", "/api/v1/audit", query={"profile_id": w.ids["profile"]}))
 
 # -- credentials --------------------------------------------------------------------------------------------------
 api("POST /api/v1/credentials")(lambda w: Call("POST", "/api/v1/credentials", json={

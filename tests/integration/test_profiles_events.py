@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -17,7 +17,7 @@ from services.registry import load_service
 from shared.db import make_engine, migrate, session_factory
 from shared.events import Event
 from shared.kafka_bus import KafkaBus
-from shared.outbox import Outbox, OutboxRelay, SqlOutboxStore
+from shared.outbox import Outbox, OutboxRelay, SqlOutboxStore, outbox_table
 from shared.topics import TopicSpec
 from tests.integration.kafka_tools import topic_records
 from tests.unit.profiles.factories import LIMA, YES, details
@@ -67,11 +67,16 @@ def test_a_created_profile_reaches_kafka_keyed_by_its_id_and_valid_against_its_s
 def test_erasure_deletes_the_rows_and_puts_withdrawal_and_tombstone_on_the_topic(setup, kafka_bootstrap, registry):
     profiles, engine, topic, publish_all = setup
     created = profiles.create(LIMA, details(), YES).profile
+    publish_all()
     profiles.erase(LIMA, created.id)
     publish_all()
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(profiles_table)) == 0
         assert conn.scalar(select(func.count()).select_from(profile_keys_table)) == 0
+        # The published profile's row went at the erasure, not after the outbox's retention.
+        left = conn.execute(select(outbox_table.c.event_type).where(outbox_table.c.msg_key == created.id)
+                            .order_by(outbox_table.c.id)).scalars().all()
+    assert left == [ProfileWithdrawn.TYPE, "tombstone"]
     records = topic_records(kafka_bootstrap, topic)
     assert [r.key.decode() for r in records] == [created.id] * 3
     published, withdrawn, tombstone = records
@@ -79,6 +84,27 @@ def test_erasure_deletes_the_rows_and_puts_withdrawal_and_tombstone_on_the_topic
     registry.validate(event)
     assert event.type == ProfileWithdrawn.TYPE and ProfileWithdrawn.from_data(event.data).reason == "erased"
     assert tombstone.value is None
+
+
+def test_a_profile_erased_before_the_relay_ran_never_reaches_the_topic(setup, kafka_bootstrap):
+    profiles, _engine, topic, publish_all = setup
+    created = profiles.create(LIMA, details(), YES).profile
+    profiles.erase(LIMA, created.id)
+    publish_all()
+    records = topic_records(kafka_bootstrap, topic)
+    assert [Event.from_json(r.value).type if r.value else None for r in records] == [ProfileWithdrawn.TYPE, None]
+
+
+def test_the_relay_purges_rows_published_longer_ago_than_the_retention_on_postgresql(setup, registry):
+    profiles, engine, _topic, publish_all = setup
+    for _ in range(3):
+        profiles.create(LIMA, details(identity_documents=[], identity_phone=None), YES)
+    publish_all()
+    store = SqlOutboxStore(session_factory(engine))
+    assert store.purge_published(datetime.now(UTC) - timedelta(hours=1)) == 0
+    assert store.purge_published(datetime.now(UTC) + timedelta(seconds=1)) == 3
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(outbox_table)) == 0
 
 
 def test_withdrawing_consent_puts_withdrawal_and_tombstone_on_the_topic(setup, kafka_bootstrap):

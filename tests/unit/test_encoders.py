@@ -138,6 +138,34 @@ def test_cached_encoder_over_a_sql_cache_survives_a_new_process_worth_of_objects
     assert again.shape == (3, 8)
 
 
+def test_cached_encoder_forgets_the_vectors_of_given_texts_and_kind_only():
+    """An erased person's texts: their vectors go, so the next encode of those texts encodes them anew."""
+    inner = CountingEncoder()
+    cache = InMemoryEmbeddingCache()
+    cached = CachedEncoder(inner, cache)
+    cached.encode(["soldador de tuberías", "mesero"], kind="query")
+    cached.encode(["soldador de tuberías"], kind="passage")
+    assert cached.forget(["soldador de tuberías", "never seen"], kind="query") == 1
+    assert cache.get_many([cache_key("counting", "query", "soldador de tuberías")]) == {}
+    cached.encode(["soldador de tuberías", "mesero"], kind="query")
+    cached.encode(["soldador de tuberías"], kind="passage")
+    assert inner.calls[2:] == [(["soldador de tuberías"], "query")]
+
+
+def test_sql_cache_deletes_the_given_keys_and_only_them(tmp_path):
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'cache.db'}")
+    metadata = sa.MetaData()
+    table = embedding_cache_table(metadata)
+    metadata.create_all(engine)
+    cache = SqlEmbeddingCache(engine, table)
+    vector = np.ones(4, dtype=np.float32)
+    cache.put_many({f"k{i}": vector * i for i in range(1200)})  # more than one IN (...) chunk
+    assert cache.delete_many([f"k{i}" for i in range(0, 1200, 2)] + ["missing"]) == 600
+    assert set(cache.get_many([f"k{i}" for i in range(6)])) == {"k1", "k3", "k5"}
+    with engine.connect() as conn:
+        assert conn.scalar(sa.select(sa.func.count()).select_from(table)) == 600
+
+
 def test_cache_table_helpers_declare_one_table_and_fresh_columns():
     metadata = sa.MetaData()
     assert embedding_cache_table(metadata) is embedding_cache_table(metadata)

@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.matching.domain.readmodels import CredentialView, Placement, ProfileView, VacancyView
-from shared.db import transaction
+from shared.db import forget_after_commit, transaction
 from shared.events import Event
 from shared.outbox import Outbox
 
@@ -185,10 +185,11 @@ class SqlReadModelStore:
         self._changed("profile", view.profile_id)
 
     def delete_profile(self, profile_id: str) -> None:
-        """Remove a profile and everything kept about it."""
+        """Remove a profile and everything kept about it; SQLite forgets the deleted rows once this commits."""
         for table in (profiles_table, credentials_table, suggestions_table, placements_table):
             self.session.execute(delete(table).where(table.c.profile_id == profile_id))
         self._changed("profile", profile_id)
+        forget_after_commit(self.session)
 
     def profiles(self, ids: Iterable[str] | None = None) -> list[ProfileView]:
         """Return the profiles with these ids (all when None)."""
@@ -292,12 +293,13 @@ class SqlReadModelStore:
 
 class SqlEmbeddingCache:
     """Embeddings by content hash: new ones wait in memory and are written by ``flush`` inside the caller's
-    transaction (a second transaction would wait on the consumer's own lock under SQLite)."""
+    transaction (a second transaction would wait on the consumer's own lock under SQLite); so do deletions."""
 
     def __init__(self, sessions: sessionmaker[Session]):
         self.sessions = sessions
         self.known: dict[str, np.ndarray] = {}
         self.pending: dict[str, np.ndarray] = {}
+        self.doomed: set[str] = set()  # keys to delete at the next flush
 
     def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
         """Return the cached vectors among keys (memory first, then the database)."""
@@ -314,8 +316,22 @@ class SqlEmbeddingCache:
         self.known.update(items)
         self.pending.update(items)
 
+    def delete_many(self, keys: Sequence[str]) -> int:
+        """Forget vectors now in memory, and in the database at the next flush; return how many keys."""
+        unique = set(keys)
+        for key in unique:
+            self.known.pop(key, None)
+            self.pending.pop(key, None)
+        self.doomed |= unique
+        return len(unique)
+
     def flush(self, session: Session) -> None:
-        """Write pending vectors in the caller's transaction, skipping keys already stored."""
+        """Delete the forgotten keys and write pending vectors in the caller's transaction, skipping keys already
+        stored."""
+        if self.doomed:
+            doomed, self.doomed = list(self.doomed), set()
+            for i in range(0, len(doomed), 500):
+                session.execute(delete(embeddings_table).where(embeddings_table.c.key.in_(doomed[i:i + 500])))
         if not self.pending:
             return
         keys = list(self.pending)

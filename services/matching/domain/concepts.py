@@ -112,6 +112,13 @@ class ConceptBridge:
                     found[code] = max(found.get(code, 0.0), round(conf * self.sentence_weight, 4))
         return out
 
+    def encoded_profile_texts(self, text: str) -> list[str]:
+        """Return the texts ``profile_occupations`` sends to the encoder for one profile text (kind "query"), so
+        that an erasure can drop their cached vectors; none when a normaliser reads texts instead."""
+        if self.encoder is None or self._normalizer is not None or self._normalizer_factory is not None:
+            return []
+        return [text, *(s for s in _SENTENCE.split(text) if len(s) > 20)]
+
     def vacancy_occupation(self, title: str, description: str, lang: str | None = None) -> str | None:
         """Return the one occupation a vacancy is most likely for: the title's reading, helped by the whole ad."""
         titled, whole = self.occupations([title, f"{title}. {description}"], [lang, lang])

@@ -5,15 +5,23 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
+from services.profiles.domain.access import AccessRecord
 from services.profiles.domain.duplicates import document_keys
 from services.profiles.domain.messages import PROFILE_CHANGED, PROFILE_NOT_FOUND
 from services.profiles.domain.model import Profile
 from services.profiles.domain.placements import Contact, Introduction, IntroductionRequest, KnownVacancy, Placement
 from services.profiles.domain.search import SearchQuery
-from services.profiles.ports import ConceptSuggestion, ListFilters, PlacementFilters, Position
+from services.profiles.ports import (
+    AccessFilters,
+    AccessPosition,
+    ConceptSuggestion,
+    ListFilters,
+    PlacementFilters,
+    Position,
+)
 from shared.errors import NotFound, PreconditionFailed
 from shared.events import Event, SchemaRegistry
 from shared.uow import InMemoryUnitOfWork as BaseInMemoryUnitOfWork
@@ -33,6 +41,7 @@ class MemoryStore:
     events: list[Event] = field(default_factory=list)
     topics: dict[str, str | None] = field(default_factory=dict)
     tombstones: list[str] = field(default_factory=list)
+    access_log: list[AccessRecord] = field(default_factory=list)
 
 
 def matches(profile: Profile, centre: str, f: ListFilters, placements: list[Placement] = ()) -> bool:
@@ -252,6 +261,24 @@ class InMemoryKnownVacancies:
         self.store.vacancies.pop(vacancy_id, None)
 
 
+class InMemoryAccessLog:
+    """The access log as a list, each record numbered in the order it was added."""
+
+    def __init__(self, store: MemoryStore):
+        self.store = store
+
+    def add(self, records: Iterable[AccessRecord]) -> None:
+        for record in records:
+            self.store.access_log.append(replace(record, seq=len(self.store.access_log) + 1))
+
+    def page(self, filters: AccessFilters, after: AccessPosition | None, limit: int) -> list[AccessRecord]:
+        rows = [r for r in self.store.access_log
+                if (filters.profile_id is None or r.profile_id == filters.profile_id)
+                and (filters.actor is None or r.actor == filters.actor)
+                and (filters.since is None or r.at >= filters.since)]
+        return _after(rows, lambda r: (r.at, r.seq), after, limit)
+
+
 class InMemoryUnitOfWork(BaseInMemoryUnitOfWork):
     """Works on a copy of the store and writes it back, with the staged events, only when the block succeeds.
 
@@ -267,6 +294,12 @@ class InMemoryUnitOfWork(BaseInMemoryUnitOfWork):
             self.registry.validate(event)
         super().stage(event, topic)
 
+    def forget_messages(self, key: str) -> None:
+        super().forget_messages(key)
+        w = self.working
+        w.events = [e for e in w.events if not (e.subject == key and w.topics.get(e.id) is None)]
+        w.tombstones = [k for k in w.tombstones if k != key]
+
     def begin(self) -> None:
         self.working = copy.deepcopy(self.store)
         self.profiles = InMemoryProfileRepository(self.working)
@@ -274,6 +307,7 @@ class InMemoryUnitOfWork(BaseInMemoryUnitOfWork):
         self.introductions = InMemoryIntroductionRepository(self.working)
         self.introduction_requests = InMemoryIntroductionRequestRepository(self.working)
         self.vacancies = InMemoryKnownVacancies(self.working)
+        self.access_log = InMemoryAccessLog(self.working)
 
     def commit(self) -> None:
         self.working.topics.update(self._staged_topics)

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -34,6 +35,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.profiles.domain.access import AccessRecord
 from services.profiles.domain.duplicates import document_keys
 from services.profiles.domain.messages import PROFILE_CHANGED, PROFILE_NOT_FOUND
 from services.profiles.domain.model import Consent, ConsentChange, Profile, ProfileDetails, from_plain, to_plain
@@ -47,7 +49,7 @@ from services.profiles.domain.placements import (
     Step,
 )
 from services.profiles.domain.search import NAME, SearchQuery, search_keys
-from services.profiles.ports import ListFilters, PlacementFilters, Position
+from services.profiles.ports import AccessFilters, AccessPosition, ListFilters, PlacementFilters, Position
 from shared.db import SqlUnitOfWork as _SqlUnitOfWork
 from shared.db import UtcDateTime
 from shared.errors import NotFound, PreconditionFailed
@@ -145,6 +147,23 @@ known_vacancies_table = Table(
     Column("country", String(2), nullable=False),
     Column("status", String(8), nullable=False),
     Column("changed_at", UtcDateTime(), nullable=False),
+)
+
+# Who read whose identifying fields, when and why. No foreign key to profiles: the records outlive an erasure, and
+# hold nothing but the pseudonymous profile id of the person.
+access_log_table = Table(
+    "profile_access_log", profiles_metadata,
+    Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("actor_role", String(20), nullable=False),
+    Column("actor_org", String(200), nullable=False),
+    Column("profile_id", String(36), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("purpose", String(32), nullable=False),
+    Index("ix_profile_access_log_at", "at", "seq"),
+    Index("ix_profile_access_log_profile", "profile_id", "at", "seq"),
+    Index("ix_profile_access_log_actor", "actor", "at", "seq"),
 )
 
 DOC, OCCUPATION, SKILL, LANGUAGE, IMPORT = "doc", "occupation", "skill", "language", "import"
@@ -511,6 +530,33 @@ class SqlKnownVacancies:
         self.session.execute(delete(known_vacancies_table).where(known_vacancies_table.c.vacancy_id == vacancy_id))
 
 
+class SqlAccessLog:
+    """The access log in the service's own database, inside the unit of work's session."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, records: Iterable[AccessRecord]) -> None:
+        rows = [{"at": r.at, "actor": r.actor, "actor_role": r.actor_role, "actor_org": r.actor_org,
+                 "profile_id": r.profile_id, "action": r.action, "purpose": r.purpose} for r in records]
+        if rows:
+            self.session.execute(insert(access_log_table), rows)
+
+    def page(self, filters: AccessFilters, after: AccessPosition | None, limit: int) -> list[AccessRecord]:
+        c = access_log_table.c
+        query = select(access_log_table)
+        if filters.profile_id is not None:
+            query = query.where(c.profile_id == filters.profile_id)
+        if filters.actor is not None:
+            query = query.where(c.actor == filters.actor)
+        if filters.since is not None:
+            query = query.where(c.at >= filters.since)
+        if after is not None:
+            query = query.where(tuple_(c.at, c.seq) > tuple_(*after))
+        return [AccessRecord(r.at, r.actor, r.actor_role, r.actor_org, r.profile_id, r.action, r.purpose, r.seq)
+                for r in self.session.execute(query.order_by(c.at, c.seq).limit(limit))]
+
+
 class SqlUnitOfWork(_SqlUnitOfWork):
     """One database transaction holding the profile change and the outbox rows of its events."""
 
@@ -523,6 +569,7 @@ class SqlUnitOfWork(_SqlUnitOfWork):
         self.introductions = SqlIntroductionRepository(session)
         self.introduction_requests = SqlIntroductionRequestRepository(session)
         self.vacancies = SqlKnownVacancies(session)
+        self.access_log = SqlAccessLog(session)
 
 
 class InboxUnitOfWork(SqlUnitOfWork):

@@ -39,6 +39,7 @@ REASONS: dict[str, str] = {
 INVALID_FIELDS = N_("One or more fields are invalid; see errors.")
 PROFILE_NOT_FOUND = N_("No such profile in your centre.")
 ROLE_NOT_ALLOWED = N_("Your role may not do this.")
+PURPOSE_UNKNOWN = N_("Say why you read this person's data: X-Purpose must be one of %(purposes)s.")
 IF_MATCH_REQUIRED = N_("Send If-Match with the ETag of the profile you read.")
 PROFILE_CHANGED = N_("The profile changed since you read it; read it again.")
 

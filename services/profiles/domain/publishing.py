@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from services.profiles.domain.model import Profile
-from services.profiles.domain.scrub import scrub
+from services.profiles.domain.scrub import public_text, redact, scrub
 
 TEXT_LANGUAGES = ("es", "pt", "en", "fr", "ht", "qu", "ay", "gn", "wayuu", "other")
 SKILLS_TEXT_MAX, EXPERIENCE_TEXT_MAX, CITY_MAX = 4000, 8000, 120
@@ -40,17 +40,20 @@ def years_by_occupation(profile: Profile, today: date) -> dict[str, float | None
 
 
 def public_texts(profile: Profile) -> tuple[str, str]:
-    """Return the skills and experience free texts with contacts, documents and names scrubbed, cut to size."""
+    """Return the skills and experience free texts as they may leave, cut to size: only their sentences about work,
+    without contacts, documents, names, addresses, ages or words of health, origin or status (``scrub``). A job's
+    title always leaves (redacted): it is the trade itself."""
     d = profile.details
     ident = d.identity
     known = [doc.number for doc in ident.documents] + [v for v in (ident.phone, ident.email) if v]
-    names = [ident.given_names, ident.family_names]
+    whose = {"country": d.location.country, "known": known, "names": [ident.given_names, ident.family_names]}
 
-    def clean(text: str) -> str:
-        return scrub(text, country=d.location.country, known=known, names=names)
+    def title(text: str) -> str:
+        return redact(scrub(text, **whose))
 
-    experience_text = "\n".join(f"{job.title}. {job.description}".strip() for job in d.experience)
-    return clean(d.skills_text)[:SKILLS_TEXT_MAX], clean(experience_text)[:EXPERIENCE_TEXT_MAX]
+    experience_text = "\n".join(f"{title(job.title)}. {public_text(job.description, **whose)}".strip()
+                                 for job in d.experience)
+    return public_text(d.skills_text, **whose)[:SKILLS_TEXT_MAX], experience_text[:EXPERIENCE_TEXT_MAX]
 
 
 def public_city(profile: Profile) -> str | None:

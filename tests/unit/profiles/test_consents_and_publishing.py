@@ -1,9 +1,9 @@
 """Consents carry time and author; published data is pseudonymous and matches its contract."""
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
-from services.profiles.domain.model import new_profile
+from services.profiles.domain.model import Experience, new_profile
 from services.profiles.domain.publishing import may_publish
 from services.profiles.events import ProfilePublished
 from tests.unit.profiles.factories import NOW, REGISTRY, TODAY, YES, details
@@ -44,3 +44,15 @@ def test_published_data_matches_the_contract_and_carries_no_identity():
     assert data["work_authorization"] == [{"country": "PE", "category": "permit",
                                            "expires": (TODAY + timedelta(days=300)).isoformat()}]
     assert "Muros y pañetes" in data["text"]["experience"] and "Pañete" in data["text"]["skills"]
+
+
+def test_published_free_text_holds_only_work_sentences_without_health_origin_address_or_other_peoples_names():
+    job = Experience("Cocinera", "5120", "PE", date(2019, 1, 1), None,
+                     "Llegué embarazada con mi hija Valentina desde Maracaibo. Trabajé de cocinera venezolana en la "
+                     "Av. Arequipa 1234 con la señora Carmen Rojas; tengo diabetes. Vivo en Lima con mi esposo.")
+    profile = new_profile("8b3c4d5e-6f7a-4b8c-8d9e-1f2a3b4c5d6e", "centre-lima",
+                          details(experience=[job], skills_text="Cocina criolla. Soy haitiana y tengo VIH."),
+                          YES, "ana", NOW)
+    data = ProfilePublished.of(profile, "es", TODAY).event("/services/profiles").data
+    assert data["text"] == {"skills": "Cocina criolla.",
+                            "experience": "Cocinera. Trabajé de cocinera […] en la […] con la señora [name];"}

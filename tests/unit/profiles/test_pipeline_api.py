@@ -52,6 +52,13 @@ def closed(vacancy_id):
 
 @pytest.fixture
 def app(tmp_path):
+    app = pipeline_app(tmp_path)
+    yield app
+    app.container.engine.dispose()
+
+
+def pipeline_app(tmp_path):
+    """Return the profiles app on a SQLite file, with a hand-moved clock, the consumer and two known vacancies."""
     container = build_container(SERVICE, load_settings({}, bus="memory", secret_key="k" * 40), bus=InMemoryBus(),
                                 data_dir=tmp_path)
     clock = Clock()
@@ -63,8 +70,7 @@ def app(tmp_path):
     app.consumer = make_consumer(SERVICE, container)
     app.feed = lambda *events, tombstone=None: feed(app, *events, tombstone=tombstone)
     app.feed(published(COOK, HOTEL, "Cocinero de línea"), published(MASON, BUILDER, "Albañil"))
-    yield app
-    container.engine.dispose()
+    return app
 
 
 def feed(app, *events, tombstone=None):

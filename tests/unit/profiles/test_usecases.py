@@ -117,6 +117,17 @@ def test_erasure_deletes_the_person_and_announces_it_with_a_tombstone():
         profiles.get(LIMA, p.id)
 
 
+def test_erasure_deletes_what_was_published_of_the_person_and_keeps_only_the_withdrawal_and_tombstone():
+    clock = Clock()
+    profiles, store = make_service(clock=clock)
+    p = profiles.create(LIMA, details(), YES).profile
+    other = profiles.create(LIMA, details(identity=replace(details().identity, documents=[], phone=None)), YES).profile
+    clock.tick()
+    profiles.update(LIMA, p.id, details(availability="later"), YES, 1)
+    profiles.erase(LIMA, p.id)
+    assert types(store) == [(PUBLISHED, other.id), (WITHDRAWN, p.id)] and store.tombstones == [p.id]
+
+
 def test_merging_folds_the_duplicate_in_keeps_consents_and_erases_the_duplicate():
     profiles, store = make_service()
     keep = profiles.create(LIMA, details(skills=["S1001"]), {**YES, "introductions": False}).profile
@@ -176,3 +187,23 @@ def test_every_role_the_use_cases_accept_is_one_a_real_token_carries_and_is_let_
     created = profiles.create(LIMA, details(), YES).profile
     caller = Actor(principal.subject, principal.role, principal.org)
     assert profiles.get(caller, created.id).id == created.id
+
+
+def test_reads_are_logged_with_their_purpose_and_the_log_outlives_the_erasure_on_the_fakes_too():
+    from services.profiles.ports import AccessFilters
+
+    clock = Clock()
+    profiles, store = make_service(clock=clock)
+    p = profiles.create(LIMA, details(), YES).profile
+    profiles.get(LIMA, p.id, purpose="data_request")
+    clock.tick()
+    profiles.get(ADMIN, p.id)
+    with pytest.raises(Invalid):
+        profiles.get(LIMA, p.id, purpose="curiosity")
+    profiles.erase(LIMA, p.id)
+    page = profiles.access_log(ADMIN, AccessFilters(profile_id=p.id), limit=1)
+    rest = profiles.access_log(ADMIN, AccessFilters(profile_id=p.id), cursor=page.next_cursor)
+    assert [(r.actor, r.purpose, r.seq) for r in page.items + rest.items] == [
+        ("counsellor-1", "data_request", 1), ("admin-1", "oversight", 2)]
+    with pytest.raises(Forbidden):
+        profiles.access_log(LIMA, AccessFilters())
