@@ -25,7 +25,9 @@ log = logging.getLogger("puente.portal.alerts")
 PEOPLE, ALERT = "people", "alert"
 MAX_SAVED = 50  # saved searches and alerts per counsellor
 NAME_MAX = 80
-PEOPLE_FILTERS = ("q", "occupation", "language", "stage", "contact")
+# A saved people search keeps the list's filters, never what was typed in its search box (a name, a document or a
+# phone number): the portal holds no one's identity.
+PEOPLE_FILTERS = ("occupation", "language", "stage", "contact")
 ALERT_FILTERS = ("eligible", "country", "trade")
 TOKEN_TTL_S = 120
 MATCHING_PAGE = 100

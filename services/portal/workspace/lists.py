@@ -16,7 +16,7 @@ from typing import Any
 from flask import Flask, abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
-from services.portal.alerts import ALERT, PEOPLE, Job, RunReport, SearchError, new_search
+from services.portal.alerts import ALERT, PEOPLE, PEOPLE_FILTERS, Job, RunReport, SearchError, new_search
 from services.portal.exports import MAX_ROWS, Sheet
 from services.portal.forms import CONTRACTS
 from services.portal.notifications import matches_notice
@@ -223,7 +223,7 @@ SEARCH_ERRORS = {"name_missing": lambda: _("Give the search a name"),
 def save_search():
     """Save the people list's search and filters under a name, to open again from the list."""
     form = SaveSearchForm()
-    filters = {k: request.form.get(k, "") for k in ("q", "occupation", "language", "stage", "contact")}
+    filters = {k: request.form.get(k, "") for k in PEOPLE_FILTERS}
     back = url_for("workspace.queue", **{k: v for k, v in filters.items() if v})
     if not form.validate():
         flash(" ".join(message for _fid, message in summary_of(form)), "warning")

@@ -13,7 +13,7 @@ from flask_babel import force_locale, format_percent
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from services.portal.alerts import PEOPLE
+from services.portal.alerts import PEOPLE, PEOPLE_FILTERS
 from services.portal.exports import MAX_ROWS
 from services.portal.forms import CONTRACTS, options
 from services.portal.notifications import EMAIL, WHATSAPP, employer_introduction_notice, introduction_notice
@@ -199,7 +199,8 @@ def queue():
                            next_args=next_args, stage_names=STAGE_NAMES, centre=centre_name(),
                            now=datetime.now(UTC), stale_after=logic.STALE_AFTER,
                            near=getattr(form, "occupation_near", []), saved=searches().of_owner(g.user.id, PEOPLE),
-                           save_form=SaveSearchForm(formdata=None), delete_form=DeleteForm(), filters=filters,
+                           save_form=SaveSearchForm(formdata=None), delete_form=DeleteForm(),
+                           savable=[k for k in PEOPLE_FILTERS if request.args.get(k)],
                            export_args=next_args), 422 if errors else 200
 
 

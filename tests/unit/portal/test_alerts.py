@@ -48,13 +48,25 @@ def test_a_counsellor_saves_a_people_search_and_opens_it_again_from_the_list(cou
     add_person(profiles, "Beto", "Solo", languages=[{"code": "es", "level": "native"}])
     page = text(counsellor.get("/workspace/?language=en"))
     saved = counsellor.post("/workspace/searches", data={"csrf_token": csrf(page), "name": "  Hablan   inglés ",
-                                                         "language": "en", "q": ""})
+                                                         "language": "en"})
     assert saved.status_code == 302 and saved.location.endswith("/workspace/?language=en")
     listing = text(counsellor.get("/workspace/"))
     link = re.search(r'<a href="([^"]+)">Hablan inglés</a>', listing)
     assert link and link.group(1) == "/workspace/?language=en"
     again = text(counsellor.get(link.group(1)))
     assert "Ana Inglés" in again and "Beto Solo" not in again
+
+
+def test_a_saved_search_keeps_the_filters_but_never_what_was_typed_in_the_search_box(app, counsellor, profiles):
+    add_person(profiles, "Ana", "Inglés", languages=[{"code": "en", "level": "B2"}])
+    assert 'action="/workspace/searches"' not in text(counsellor.get("/workspace/?q=Ana"))  # a name: nothing to save
+    page = text(counsellor.get("/workspace/?q=Ana&language=en"))
+    assert 'name="q"' not in page.split('action="/workspace/searches"')[1].split("</form>")[0]
+    counsellor.post("/workspace/searches", data={"csrf_token": csrf(page), "name": "Inglés", "q": "Ana Inglés",
+                                                 "language": "en"})
+    (search,) = app.extensions["puente.searches"].of_owner(
+        app.extensions["puente.accounts"].store.user_by_email("orientacion@centro-cucuta.example").id, "people")
+    assert search.filters == {"language": "en"}
 
 
 def test_a_search_needs_a_name_and_a_counsellor_deletes_only_their_own(app, counsellor, profiles):

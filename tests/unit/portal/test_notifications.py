@@ -101,6 +101,7 @@ def test_when_no_message_can_be_sent_the_introduction_stands_and_the_counsellor_
 
 def test_the_person_can_agree_to_messages_at_the_first_step_of_the_registration(counsellor, profiles):
     pid = add_person(profiles)  # registered before the question existed: no answer recorded
+    assert "messages: not asked yet" in " ".join(text(counsellor.get(f"/workspace/people/{pid}")).split())
     path = f"/workspace/people/{pid}/intake/identity"
     page = text(counsellor.get(path))
     assert "Do you agree that we send you a message, by WhatsApp or email" in page
@@ -114,6 +115,7 @@ def test_the_person_can_agree_to_messages_at_the_first_step_of_the_registration(
     assert unanswered.status_code == 422 and "notifications" not in profiles.profiles[pid]["consents"]
     saved = submit(counsellor, path, {**answers, "consent_notifications": "yes"})
     assert saved.status_code == 302 and profiles.profiles[pid]["consents"]["notifications"]["given"] is True
+    assert "messages: yes" in " ".join(text(counsellor.get(f"/workspace/people/{pid}")).split())
 
 
 # -- the employer -----------------------------------------------------------------------------------------
