@@ -236,3 +236,26 @@ def test_puente_alerts_checks_the_alerts_once_and_says_what_it_found(tmp_path):
         "PUENTE_BUS": "memory"})
     assert result.exit_code == 0, result.output
     assert "job alerts: 0 checked, 0 new strong matches, 0 people told, 0 skipped" in result.output
+
+
+def test_the_embedded_default_checks_the_alerts_on_a_thread_until_it_is_stopped(app, counsellor, watched, fake,
+                                                                                profiles, matching):
+    import threading
+    import time
+
+    from services.portal.workspace.lists import alerts_loop
+    from shared.service import run_until
+
+    pid, first = watched
+    save_alert(counsellor, pid)
+    new = add_vacancy(fake, profiles, "Maestro de obra", country="PE")
+    rank(matching, pid, match_item(first, 0.8), match_item(new, 0.7))
+    (alert,) = app.extensions["puente.searches"].alerts()
+    stop = threading.Event()
+    thread = run_until(stop, lambda s: alerts_loop(app, s, every_s=0.05), "alerts-test")
+    deadline = time.monotonic() + 10
+    while new not in app.extensions["puente.searches"].known(alert.id) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    stop.set()
+    thread.join(5)
+    assert new in app.extensions["puente.searches"].known(alert.id) and not thread.is_alive()
