@@ -156,6 +156,28 @@ def consume(service: str) -> None:
 
 
 @main.command()
+@click.option("--every", type=click.FloatRange(min=10), default=None, metavar="SECONDS",
+              help="Check again every SECONDS until stopped (default: once).")
+def alerts(every: float | None) -> None:
+    """Check the counsellors' job alerts: new strong matches go to their queues, and to the people who agreed to
+    messages (the portal asks matching, as each counsellor, at PUENTE_SERVICE_URLS)."""
+    from services.portal.workspace.lists import run_alerts
+
+    stop = _stop_on_signals() if every else None
+    definition, container = _container("portal", check=False, needs_bus=False)
+    app = definition.create_app(container)
+    try:
+        while True:
+            report = run_alerts(app)
+            click.echo(f"job alerts: {report.checked} checked, {report.new_hits} new strong matches, "
+                       f"{report.people_told} people told, {report.skipped} skipped")
+            if stop is None or stop.wait(every):
+                break
+    finally:
+        container.engine.dispose()
+
+
+@main.command()
 @click.argument("service", type=click.Choice(["matching"]))
 def rebuild(service: str) -> None:
     """Replay the topics into a fresh read model (matching is built from events only)."""

@@ -61,7 +61,7 @@ class Embedded:
     threads: list[threading.Thread] = field(default_factory=list)
 
     def start_background(self) -> None:
-        """Start every service's outbox relay and consumer on daemon threads."""
+        """Start every service's outbox relay and consumer, and the portal's job alerts, on daemon threads."""
         for service in all_services():
             container = self.containers[service.name]
             relay = make_relay(container)
@@ -69,6 +69,11 @@ class Embedded:
             if service.consumes:
                 consumer = make_consumer(service, container)
                 self.threads.append(run_until(self.stop, consumer.run, f"consumer-{service.name}"))
+        portal = self.containers["portal"].extras.get("local_apps", {}).get("portal")
+        if portal is not None:  # the job alerts, checked against matching every few minutes
+            from services.portal.workspace.lists import alerts_loop
+
+            self.threads.append(run_until(self.stop, lambda stop: alerts_loop(portal, stop), "alerts-portal"))
 
     def backlog(self, name: str) -> int:
         """Return how many events service ``name`` has yet to apply: its consumer group's lag on the bus."""

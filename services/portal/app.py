@@ -14,15 +14,27 @@ from services.portal.adapters.credentials import CredentialsClient
 from services.portal.adapters.http import HttpTransport, WsgiTransport
 from services.portal.adapters.mail import LogMailer, SmtpMailer
 from services.portal.adapters.matching import MatchingClient
+from services.portal.adapters.messaging import LogMessenger
 from services.portal.adapters.profiles import ProfilesClient
-from services.portal.adapters.sql import SqlAccountStore, SqlFailureStore
+from services.portal.adapters.sql import SqlAccountStore, SqlFailureStore, SqlNoticeSettingsStore, SqlSavedSearchStore
 from services.portal.adapters.vacancies import VacanciesClient
+from services.portal.alerts import AlertRunner
 from services.portal.api import auth
-from services.portal.ports import CredentialsPort, Mailer, MatchingPort, ProfilesPort, ServiceUnavailable, VacanciesPort
+from services.portal.notifications import Notifier
+from services.portal.ports import (
+    CredentialsPort,
+    Mailer,
+    MatchingPort,
+    Messenger,
+    ProfilesPort,
+    ServiceUnavailable,
+    VacanciesPort,
+)
 from services.portal.throttle import SignInThrottle, SignUpThrottle
 from services.portal.web import select_locale, web
 from services.portal.workspace.employer import candidates_pages
 from services.portal.workspace.intake import intake
+from services.portal.workspace.lists import lists, tell_person_of_matches
 from services.portal.workspace.people import workspace
 from shared.i18n import TRANSLATIONS_DIR
 from shared.service import Container, ServiceDefinition, StartupError, base_app
@@ -76,6 +88,14 @@ def mailer(container: Container) -> Mailer:
     return LogMailer()
 
 
+def messenger(container: Container) -> Messenger:
+    """Return the message sender: a fake a test put in, else the log (Puente has no WhatsApp provider yet; in
+    production the log gets no person's text)."""
+    if "messenger" in container.extras:
+        return container.extras["messenger"]
+    return LogMessenger(show_text=container.settings.env != "production")
+
+
 def profiles_client(container: Container) -> ProfilesPort:
     """Return the profiles client: a fake a test put in, HTTP to the configured URL, or the app in this process."""
     if "profiles_client" in container.extras:
@@ -92,7 +112,7 @@ def credentials_client(container: Container) -> CredentialsPort:
     return CredentialsClient(HttpTransport(url) if url else _LocalTransport(container, "credentials"))
 
 
-PAGE_BLUEPRINTS = ("web", "workspace", "intake", "candidates")
+PAGE_BLUEPRINTS = ("web", "workspace", "intake", "candidates", "lists")
 
 
 def cookie_key(container: Container, store: SqlAccountStore) -> str:
@@ -122,11 +142,20 @@ def create_app(container: Container) -> Flask:
     app.extensions["puente.matching"] = matching_client(container)
     app.extensions["puente.profiles"] = profiles_client(container)
     app.extensions["puente.credentials"] = credentials_client(container)
+    app.extensions["puente.notifier"] = Notifier(app.extensions["puente.mailer"], messenger(container))
+    app.extensions["puente.searches"] = container.extras.get("saved_searches") or SqlSavedSearchStore(
+        container.sessions)
+    app.extensions["puente.notice_settings"] = SqlNoticeSettingsStore(container.sessions)
+    app.extensions["puente.alerts"] = AlertRunner(
+        app.extensions["puente.searches"], store.user, container.issuer.issue, app.extensions["puente.matching"],
+        app.extensions["puente.vacancies"], app.extensions["puente.profiles"],
+        lambda profile, jobs, org: tell_person_of_matches(app, profile, jobs, org))
     Babel(app, locale_selector=select_locale, default_translation_directories=str(TRANSLATIONS_DIR))
     app.register_blueprint(web)
     app.register_blueprint(workspace)
     app.register_blueprint(intake)
     app.register_blueprint(candidates_pages)
+    app.register_blueprint(lists)
 
     @app.after_request
     def _page_headers(response):

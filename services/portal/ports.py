@@ -124,3 +124,38 @@ class Mailer(Protocol):
     """Sends e-mail: through SMTP, to the log in the embedded default, or into a list in tests."""
 
     def send(self, mail: Mail) -> None: ...
+
+
+@dataclass(frozen=True)
+class TextMessage:
+    """A short plain-text message to one phone number (E.164), as WhatsApp or SMS carry it."""
+
+    to: str
+    text: str
+
+
+class MessageUnavailable(Exception):
+    """Raised when a message could not be handed to the messaging provider."""
+
+
+class Messenger(Protocol):
+    """Sends short messages to people's phones: WhatsApp-ready (one plain text per notice, no links needed); the
+    log in the embedded default and until a provider is set up, a list in tests."""
+
+    def send(self, message: TextMessage) -> None: ...
+
+
+@dataclass(frozen=True)
+class NoticeSettings:
+    """What an employer's user asked to be e-mailed about, and in which language."""
+
+    introductions: bool
+    language: str
+
+
+class NoticeSettingsStore(Protocol):
+    """Where employers' users keep their notification choices (the portal's database)."""
+
+    def get(self, user_id: str) -> NoticeSettings | None: ...
+    def put(self, user_id: str, settings: NoticeSettings) -> None: ...
+    def introduction_subscribers(self, org: str) -> list[tuple[str, str]]: ...

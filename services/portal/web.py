@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import logging
 import math
 import re
 from datetime import date
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import (
@@ -43,6 +46,11 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 CONTROL_OR_BREAK = re.compile(f"{CONTROL.pattern}|{LINE_BREAKS.pattern}")
 SERVICE_TOKEN_TTL_S = 300
 log = logging.getLogger(__name__)
+STATIC = Path(__file__).resolve().parent / "static"
+THEME_COLOUR = "#123c69"  # the header's blue (portal.css)
+# What the service worker keeps for a slow or lost connection: the look of the pages and a page saying the
+# connection is lost. Never a page with people's data: those are fetched every time.
+OFFLINE_ASSETS = ("portal.css", "portal.js", "print.css", "icons/icon.svg", "icons/icon-192.png")
 
 web = Blueprint("web", __name__, template_folder="templates", static_folder="static",
                 static_url_path="/assets/portal")
@@ -601,6 +609,52 @@ def check_draft():
     return jsonify(pay_check=reply.body.get("pay_check"), complete=True,
                    findings=[{**f, "field_id": fid} for fid, items in by_field.items() for f in items] + unplaced,
                    pay_text=render_template("_pay_check.html", pay_check=reply.body.get("pay_check")))
+
+
+# -- installable on a phone: manifest, service worker, offline page ------------------------------------------
+@web.get("/manifest.webmanifest")
+def manifest():
+    """Describe the portal as an app a phone can install, opening on the counsellor's list of people."""
+    icon = functools.partial(url_for, "web.static")
+    body = {"id": "/workspace/", "name": "Puente", "short_name": "Puente", "lang": lang(),
+            "description": _("Puente pairs migrants with decent jobs."), "start_url": url_for("workspace.queue"),
+            "scope": "/", "display": "standalone", "background_color": "#ffffff", "theme_color": THEME_COLOUR,
+            "icons": [{"src": icon(filename="icons/icon.svg"), "sizes": "any", "type": "image/svg+xml"},
+                      {"src": icon(filename="icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+                      {"src": icon(filename="icons/icon-512.png"), "sizes": "512x512", "type": "image/png"}]}
+    response = current_app.response_class(json.dumps(body, ensure_ascii=False), mimetype="application/manifest+json")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def offline_version() -> str:
+    """Return a digest of what the service worker keeps, so a changed stylesheet or script makes a new worker
+    (and a new cache) instead of being served stale."""
+    digest = hashlib.sha256()
+    for name in (*OFFLINE_ASSETS, "sw.js"):
+        digest.update((STATIC / name).read_bytes())
+    digest.update((Path(__file__).resolve().parent / "templates" / "offline.html").read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@web.get("/sw.js")
+def service_worker():
+    """Serve the service worker from the site's root, so it may answer for every page when the connection is lost."""
+    assets = [url_for("web.static", filename=name) for name in OFFLINE_ASSETS]
+    source = (STATIC / "sw.js").read_text().replace("__VERSION__", offline_version()).replace(
+        '"__ASSETS__"', json.dumps(assets)).replace("__OFFLINE__", url_for("web.offline"))
+    response = current_app.response_class(source, mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"  # the browser checks for a new worker on each visit
+    response.headers["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@web.get("/offline")
+def offline():
+    """Say the connection is lost: the one page the service worker keeps, so it names nobody and holds no form."""
+    response = current_app.make_response(render_template("offline.html"))
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 @web.errorhandler(HTTPException)

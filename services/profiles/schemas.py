@@ -129,6 +129,9 @@ class ConsentAnswers(Schema):
     matching = fields.Boolean(required=True, metadata={"description": "Be matched with vacancies"})
     introductions = fields.Boolean(required=True, metadata={"description": "Be introduced to employers"})
     statistics = fields.Boolean(required=True, metadata={"description": "Count in anonymous statistics"})
+    notifications = fields.Boolean(metadata={
+        "description": "Be sent a message (WhatsApp or email) when introduced to an employer or when new strong "
+                       "matches are found; optional: left out, the answer recorded before stands (none: not given)"})
 
 
 class ProfileIn(DetailsSchema):
@@ -149,6 +152,7 @@ class ConsentsOut(Schema):
     matching = fields.Nested(ConsentOut)
     introductions = fields.Nested(ConsentOut)
     statistics = fields.Nested(ConsentOut)
+    notifications = fields.Nested(ConsentOut, metadata={"description": "Absent until the person is asked"})
 
 
 class ProfileOut(DetailsSchema):

@@ -234,6 +234,21 @@ def _pages() -> None:
             lambda w: f"/workspace/placements/{w.ids['placement']}/stage"),
         "POST /workspace/placements/<placement_id>/stage": post(
             lambda w: f"/workspace/placements/{w.ids['placement']}/stage"),
+        "GET /employer/notifications": get(lambda w: "/employer/notifications"),
+        "POST /employer/notifications": post(lambda w: "/employer/notifications"),
+        "GET /employer/vacancies/export.<fmt>": get(lambda w: "/employer/vacancies/export.csv"),
+        "GET /employer/vacancies/<vacancy_id>/candidates/export.<fmt>": get(
+            lambda w: f"/employer/vacancies/{v(w)}/candidates/export.csv"),
+        "GET /manifest.webmanifest": get(lambda w: "/manifest.webmanifest"),
+        "GET /sw.js": get(lambda w: "/sw.js"),
+        "GET /offline": get(lambda w: "/offline"),
+        "GET /workspace/export.<fmt>": get(lambda w: "/workspace/export.csv"),
+        "GET /workspace/people/<profile_id>/matches/export.<fmt>": get(
+            lambda w: f"/workspace/people/{p(w)}/matches/export.csv"),
+        "GET /workspace/alerts/<alert_id>": get(lambda w: "/workspace/alerts/999999"),
+        "POST /workspace/people/<profile_id>/alerts": post(lambda w: f"/workspace/people/{p(w)}/alerts"),
+        "POST /workspace/searches": post(lambda w: "/workspace/searches"),
+        "POST /workspace/searches/<search_id>/delete": post(lambda w: "/workspace/searches/999999/delete"),
         "POST /signin": post(lambda w: "/signin",
                                 lambda w: {"email": f"nobody-{secrets.token_hex(4)}@contract.example",
                                            "password": "wrong one"}),

@@ -10,13 +10,14 @@ import copy
 import re
 import threading
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
 import jwt
 
 from services.portal.accounts import AccountError, Organisation, PendingSignUp, User, WebSession
-from services.portal.ports import PAGE_SIZE, Mail, Reply, ServiceUnavailable
+from services.portal.alerts import ALERT, AlertHit, SavedSearch
+from services.portal.ports import PAGE_SIZE, Mail, NoticeSettings, Reply, ServiceUnavailable, TextMessage
 from shared.http import etag as etag_of
 from shared.pagination import decode_cursor, encode_cursor
 from shared.text import fold
@@ -108,6 +109,120 @@ class InMemoryMailer:
     def send(self, mail: Mail) -> None:
         """Keep the mail."""
         self.sent.append(mail)
+
+
+class InMemoryMessenger:
+    """Messages kept in a list instead of sent, for unit tests."""
+
+    def __init__(self):
+        self.sent: list[TextMessage] = []
+
+    def send(self, message: TextMessage) -> None:
+        """Keep the message."""
+        self.sent.append(message)
+
+
+class InMemorySavedSearchStore:
+    """Saved searches, job alerts and their hits in dictionaries, for unit tests."""
+
+    def __init__(self):
+        self.searches: dict[str, SavedSearch] = {}
+        self.hits: dict[tuple[str, str], AlertHit] = {}
+        self._lock = threading.Lock()
+
+    def add(self, search: SavedSearch, baseline=()) -> None:
+        """Store a search and the hits an alert starts with."""
+        with self._lock:
+            self.searches[search.id] = search
+            for hit in baseline:
+                self.hits[(hit.alert_id, hit.vacancy_id)] = hit
+
+    def get(self, search_id: str) -> SavedSearch | None:
+        """Return a saved search by id."""
+        return self.searches.get(search_id)
+
+    def _where(self, test) -> list[SavedSearch]:
+        return sorted((s for s in self.searches.values() if test(s)), key=lambda s: (s.created_at, s.id))
+
+    def of_owner(self, owner: str, kind: str) -> list[SavedSearch]:
+        """Return a counsellor's saved searches of one kind, oldest first."""
+        return self._where(lambda s: s.owner == owner and s.kind == kind)
+
+    def for_profile(self, owner: str, profile_id: str) -> list[SavedSearch]:
+        """Return a counsellor's job alerts for one person."""
+        return self._where(lambda s: s.owner == owner and s.kind == ALERT and s.profile_id == profile_id)
+
+    def alerts(self) -> list[SavedSearch]:
+        """Return every job alert."""
+        return self._where(lambda s: s.kind == ALERT)
+
+    def delete(self, owner: str, search_id: str) -> bool:
+        """Delete one of the counsellor's saved searches and its hits."""
+        with self._lock:
+            search = self.searches.get(search_id)
+            if search is None or search.owner != owner:
+                return False
+            del self.searches[search_id]
+            for key in [k for k in self.hits if k[0] == search_id]:
+                del self.hits[key]
+            return True
+
+    def known(self, alert_id: str) -> set[str]:
+        """Return the vacancies an alert has already found."""
+        return {v for a, v in self.hits if a == alert_id}
+
+    def add_hits(self, hits: list[AlertHit]) -> None:
+        """Keep new hits (once each)."""
+        with self._lock:
+            for hit in hits:
+                self.hits.setdefault((hit.alert_id, hit.vacancy_id), hit)
+
+    def unseen(self, owner: str) -> dict[str, list[AlertHit]]:
+        """Return a counsellor's alerts with hits not opened yet, and those hits."""
+        out: dict[str, list[AlertHit]] = {}
+        for hit in sorted(self.hits.values(), key=lambda h: h.found_at):
+            search = self.searches.get(hit.alert_id)
+            if search is not None and search.owner == owner and hit.seen_at is None:
+                out.setdefault(hit.alert_id, []).append(hit)
+        return out
+
+    def mark_seen(self, owner: str, alert_id: str, at: datetime) -> None:
+        """Mark an alert's hits as opened by its owner."""
+        search = self.searches.get(alert_id)
+        if search is None or search.owner != owner:
+            return
+        with self._lock:
+            for key, hit in list(self.hits.items()):
+                if key[0] == alert_id and hit.seen_at is None:
+                    self.hits[key] = replace(hit, seen_at=at)
+
+    def mark_notified(self, alert_id: str, vacancy_ids: list[str], at: datetime) -> None:
+        """Record that the person was told of these hits."""
+        with self._lock:
+            for vacancy_id in vacancy_ids:
+                if (alert_id, vacancy_id) in self.hits:
+                    self.hits[(alert_id, vacancy_id)] = replace(self.hits[(alert_id, vacancy_id)], notified_at=at)
+
+
+class InMemoryNoticeSettingsStore:
+    """Employers' users' notification choices in a dictionary; their addresses from an account store."""
+
+    def __init__(self, accounts: InMemoryAccountStore):
+        self.accounts = accounts
+        self.settings: dict[str, NoticeSettings] = {}
+
+    def get(self, user_id: str) -> NoticeSettings | None:
+        """Return a user's choices, or None when they never chose."""
+        return self.settings.get(user_id)
+
+    def put(self, user_id: str, settings: NoticeSettings) -> None:
+        """Store a user's choices."""
+        self.settings[user_id] = settings
+
+    def introduction_subscribers(self, org: str) -> list[tuple[str, str]]:
+        """Return (e-mail, language) of an organisation's users who asked to hear of introductions."""
+        return sorted((u.email, self.settings[u.id].language) for u in self.accounts.users.values()
+                      if u.org == org and u.id in self.settings and self.settings[u.id].introductions)
 
 
 class InMemoryFailureStore:
@@ -502,6 +617,8 @@ class FakeProfiles:
         if not isinstance(consents, dict) or any(not isinstance(consents.get(p), bool)
                                                  for p in ("matching", "introductions", "statistics")):
             errors.append({"pointer": "/consents", "reason": "Missing data for required field."})
+        elif "notifications" in consents and not isinstance(consents["notifications"], bool):
+            errors.append({"pointer": "/consents/notifications", "reason": "Not a valid boolean."})
         unknown = set(body) - {*_DETAIL_KEYS, "consents"}
         errors += [{"pointer": f"/{k}", "reason": "Unknown field."} for k in sorted(unknown)]
         return errors
@@ -516,8 +633,12 @@ class FakeProfiles:
     def _consents(self, wanted: dict, profile: dict | None, by: str) -> dict:
         now = self.clock().isoformat()
         out = {}
-        for purpose in ("matching", "introductions", "statistics"):
+        for purpose in ("matching", "introductions", "statistics", "notifications"):
             current = (profile or {}).get("consents", {}).get(purpose)
+            if purpose == "notifications" and purpose not in wanted:  # optional: left out, the answer stands
+                if current:
+                    out[purpose] = current
+                continue
             given = bool(wanted.get(purpose))
             out[purpose] = current if current and current["given"] == given else {
                 "given": given, "recorded_at": now, "recorded_by": by}

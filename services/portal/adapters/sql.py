@@ -1,15 +1,34 @@
-"""The portal's stores in its own database (SQLite or PostgreSQL): accounts, sessions, pending sign-ups and the
-throttles' attempts."""
+"""The portal's stores in its own database (SQLite or PostgreSQL): accounts, sessions, pending sign-ups, the
+throttles' attempts, and people's own settings: saved searches, job alerts (with the ids of what they found) and
+employers' notification choices."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, MetaData, String, Table, delete, insert, select
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    delete,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.portal.accounts import AccountError, Organisation, PendingSignUp, User, WebSession
+from services.portal.alerts import ALERT, AlertHit, SavedSearch
+from services.portal.ports import NoticeSettings
 from shared.db import UtcDateTime
 
 portal_metadata = MetaData()
@@ -61,6 +80,37 @@ signin_failures = Table(  # attempts counted by the throttles (failed sign-ins, 
     Column("failed_at", UtcDateTime(), nullable=False),
     Index("ix_signin_failures_key_failed_at", "key", "failed_at"),
     Index("ix_signin_failures_failed_at", "failed_at"),
+)
+
+saved_searches = Table(  # a counsellor's saved people searches and job alerts (filters only; no person's data)
+    "saved_searches", portal_metadata,
+    Column("id", String(36), primary_key=True),
+    Column("owner", String(40), ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("org", String(64), nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("name", String(80), nullable=False),
+    Column("filters", JSON(), nullable=False),
+    Column("profile_id", String(64), nullable=True),
+    Column("notify_person", Boolean(), nullable=False, default=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Index("ix_saved_searches_owner_profile", "owner", "profile_id"),
+)
+alert_hits = Table(  # the strong matches a job alert found, by id, until the counsellor opens the alert
+    "alert_hits", portal_metadata,
+    Column("alert_id", String(36), ForeignKey("saved_searches.id", ondelete="CASCADE"), nullable=False),
+    Column("vacancy_id", String(64), nullable=False),
+    Column("score", Float(), nullable=False),
+    Column("found_at", UtcDateTime(), nullable=False),
+    Column("seen_at", UtcDateTime(), nullable=True),
+    Column("notified_at", UtcDateTime(), nullable=True),
+    PrimaryKeyConstraint("alert_id", "vacancy_id"),
+)
+notice_settings = Table(  # what an employer's user asked to be e-mailed about, and in which language
+    "notice_settings", portal_metadata,
+    Column("user_id", String(40), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("introductions", Boolean(), nullable=False),
+    Column("language", String(5), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
 )
 
 
@@ -205,3 +255,138 @@ class SqlFailureStore:
         """Drop failures older than ``before``."""
         with self.sessions() as s, s.begin():
             s.execute(delete(signin_failures).where(signin_failures.c.failed_at < before))
+
+
+def _search(row) -> SavedSearch:
+    return SavedSearch(row["id"], row["owner"], row["org"], row["kind"], row["name"], dict(row["filters"] or {}),
+                       row["profile_id"], bool(row["notify_person"]), row["created_at"])
+
+
+def _hit(row) -> AlertHit:
+    return AlertHit(row["alert_id"], row["vacancy_id"], row["score"], row["found_at"], row["seen_at"],
+                    row["notified_at"])
+
+
+class SqlSavedSearchStore:
+    """Saved searches, job alerts and their hits in the portal's database."""
+
+    def __init__(self, sessions: sessionmaker[Session]):
+        self.sessions = sessions
+
+    def add(self, search: SavedSearch, baseline=()) -> None:
+        """Store a search, and for an alert the strong matches it starts with (already seen)."""
+        with self.sessions() as s, s.begin():
+            s.execute(insert(saved_searches).values(
+                id=search.id, owner=search.owner, org=search.org, kind=search.kind, name=search.name,
+                filters=dict(search.filters), profile_id=search.profile_id, notify_person=search.notify_person,
+                created_at=search.created_at))
+            if baseline:
+                s.execute(insert(alert_hits), [self._hit_row(h) for h in baseline])
+
+    @staticmethod
+    def _hit_row(hit: AlertHit) -> dict:
+        return {"alert_id": hit.alert_id, "vacancy_id": hit.vacancy_id, "score": hit.score,
+                "found_at": hit.found_at, "seen_at": hit.seen_at, "notified_at": hit.notified_at}
+
+    def _searches(self, *where) -> list[SavedSearch]:
+        with self.sessions() as s:
+            rows = s.execute(select(saved_searches).where(*where)
+                             .order_by(saved_searches.c.created_at, saved_searches.c.id)).mappings()
+            return [_search(r) for r in rows]
+
+    def get(self, search_id: str) -> SavedSearch | None:
+        """Return a saved search by id."""
+        found = self._searches(saved_searches.c.id == search_id)
+        return found[0] if found else None
+
+    def of_owner(self, owner: str, kind: str) -> list[SavedSearch]:
+        """Return a counsellor's saved searches of one kind, oldest first."""
+        return self._searches(saved_searches.c.owner == owner, saved_searches.c.kind == kind)
+
+    def for_profile(self, owner: str, profile_id: str) -> list[SavedSearch]:
+        """Return a counsellor's job alerts for one person."""
+        return self._searches(saved_searches.c.owner == owner, saved_searches.c.kind == ALERT,
+                              saved_searches.c.profile_id == profile_id)
+
+    def alerts(self) -> list[SavedSearch]:
+        """Return every job alert, for the job that checks them."""
+        return self._searches(saved_searches.c.kind == ALERT)
+
+    def delete(self, owner: str, search_id: str) -> bool:
+        """Delete one of the counsellor's saved searches (and an alert's hits); return whether it existed."""
+        with self.sessions() as s, s.begin():
+            mine = select(saved_searches.c.id).where(saved_searches.c.id == search_id,
+                                                     saved_searches.c.owner == owner)
+            if s.execute(mine).first() is None:
+                return False
+            s.execute(delete(alert_hits).where(alert_hits.c.alert_id == search_id))
+            s.execute(delete(saved_searches).where(saved_searches.c.id == search_id))
+            return True
+
+    def known(self, alert_id: str) -> set[str]:
+        """Return the vacancies an alert has already found."""
+        with self.sessions() as s:
+            return set(s.execute(select(alert_hits.c.vacancy_id).where(alert_hits.c.alert_id == alert_id)).scalars())
+
+    def add_hits(self, hits: list[AlertHit]) -> None:
+        """Keep new hits (a hit found twice by two runs at once is kept once)."""
+        for hit in hits:
+            try:
+                with self.sessions() as s, s.begin():
+                    s.execute(insert(alert_hits).values(**self._hit_row(hit)))
+            except IntegrityError:
+                continue
+
+    def unseen(self, owner: str) -> dict[str, list[AlertHit]]:
+        """Return a counsellor's alerts with hits not opened yet, and those hits."""
+        query = (select(alert_hits).join(saved_searches, saved_searches.c.id == alert_hits.c.alert_id)
+                 .where(saved_searches.c.owner == owner, alert_hits.c.seen_at.is_(None))
+                 .order_by(alert_hits.c.found_at))
+        out: dict[str, list[AlertHit]] = {}
+        with self.sessions() as s:
+            for row in s.execute(query).mappings():
+                out.setdefault(row["alert_id"], []).append(_hit(row))
+        return out
+
+    def mark_seen(self, owner: str, alert_id: str, at: datetime) -> None:
+        """Mark an alert's hits as opened by its owner."""
+        with self.sessions() as s, s.begin():
+            mine = select(saved_searches.c.id).where(saved_searches.c.id == alert_id, saved_searches.c.owner == owner)
+            s.execute(update(alert_hits).where(alert_hits.c.alert_id.in_(mine), alert_hits.c.seen_at.is_(None))
+                      .values(seen_at=at))
+
+    def mark_notified(self, alert_id: str, vacancy_ids: list[str], at: datetime) -> None:
+        """Record that the person was told of these hits."""
+        with self.sessions() as s, s.begin():
+            s.execute(update(alert_hits).where(alert_hits.c.alert_id == alert_id,
+                                               alert_hits.c.vacancy_id.in_(vacancy_ids)).values(notified_at=at))
+
+
+class SqlNoticeSettingsStore:
+    """Employers' users' notification choices in the portal's database."""
+
+    def __init__(self, sessions: sessionmaker[Session]):
+        self.sessions = sessions
+
+    def get(self, user_id: str) -> NoticeSettings | None:
+        """Return a user's choices, or None when they never chose."""
+        with self.sessions() as s:
+            row = s.execute(select(notice_settings).where(notice_settings.c.user_id == user_id)).mappings().first()
+        return NoticeSettings(row["introductions"], row["language"]) if row else None
+
+    def put(self, user_id: str, settings: NoticeSettings) -> None:
+        """Store a user's choices."""
+        values = {"introductions": settings.introductions, "language": settings.language,
+                  "updated_at": datetime.now(UTC)}
+        with self.sessions() as s, s.begin():
+            changed = s.execute(update(notice_settings).where(notice_settings.c.user_id == user_id).values(**values))
+            if changed.rowcount == 0:
+                s.execute(insert(notice_settings).values(user_id=user_id, **values))
+
+    def introduction_subscribers(self, org: str) -> list[tuple[str, str]]:
+        """Return (e-mail, language) of an organisation's users who asked to hear of introductions."""
+        query = (select(users.c.email, notice_settings.c.language)
+                 .join(notice_settings, notice_settings.c.user_id == users.c.id)
+                 .where(users.c.org == org, notice_settings.c.introductions.is_(True)).order_by(users.c.email))
+        with self.sessions() as s:
+            return [(r[0], r[1]) for r in s.execute(query)]

@@ -9,6 +9,14 @@
     enhanceWorkspace();
   });
 
+  // Installable on a phone: a service worker keeps the look of the pages and an offline page (never people's data).
+  var worker = document.currentScript && document.currentScript.getAttribute("data-sw");
+  if (worker && "serviceWorker" in navigator) {
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register(worker, { scope: "/" }).catch(function () { /* the pages work without it */ });
+    });
+  }
+
   function debounce(fn, ms) {
     var timer;
     return function () { clearTimeout(timer); timer = setTimeout(fn, ms); };

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Mapping
+from datetime import date
 from functools import lru_cache
 
-from flask import Blueprint, current_app, g, render_template, session
+from flask import Blueprint, abort, current_app, g, render_template, request, session
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
-from services.portal.ports import CredentialsPort, ProfilesPort, Reply, ServiceUnavailable
+from services.portal.alerts import SavedSearchStore
+from services.portal.exports import FORMATS, Sheet, pseudonym, render
+from services.portal.notifications import Notifier
+from services.portal.ports import CredentialsPort, NoticeSettingsStore, ProfilesPort, Reply, ServiceUnavailable
 from services.portal.web import accounts, page_error
 from shared.taxonomy import load_taxonomy
 from shared.text import fold
 
 COUNSELLOR = "counsellor"
+audit = logging.getLogger("puente.portal.exports")
 
 
 def page_blueprint(name: str, url_prefix: str | None = None) -> Blueprint:
@@ -41,6 +47,54 @@ def profiles() -> ProfilesPort:
 def credentials() -> CredentialsPort:
     """Return the running app's credentials client."""
     return current_app.extensions["puente.credentials"]
+
+
+def searches() -> SavedSearchStore:
+    """Return the running app's store of saved searches and job alerts."""
+    return current_app.extensions["puente.searches"]
+
+
+def notice_settings() -> NoticeSettingsStore:
+    """Return the running app's store of employers' notification choices."""
+    return current_app.extensions["puente.notice_settings"]
+
+
+def notifier() -> Notifier:
+    """Return the running app's sender of notices."""
+    return current_app.extensions["puente.notifier"]
+
+
+# -- exports ----------------------------------------------------------------------------------------------
+def export_format(fmt: str) -> str:
+    """Return a known export format, or answer 404."""
+    if fmt not in FORMATS:
+        abort(404)
+    return fmt
+
+
+def anonymised() -> bool:
+    """Return whether this export is the anonymised one (``?anonymised=1``)."""
+    return request.args.get("anonymised") == "1"
+
+
+def person_pseudonym(ident: str) -> str:
+    """Return the pseudonymous id a person has in the signed-in organisation's anonymised exports."""
+    return pseudonym(current_app.config["SECRET_KEY"], g.user.org, ident)
+
+
+def send_sheet(sheet: Sheet, fmt: str, stem: str, what: str):
+    """Answer with the sheet as a file to download (never cached), and note who exported which list."""
+    body = render(sheet, fmt)
+    audit.info("list exported", extra={"user": g.user.id, "org": g.user.org, "list": what, "format": fmt,
+                                       "rows": len(sheet.rows), "anonymised": anonymised()})
+    response = current_app.response_class(body, mimetype=FORMATS[fmt].split(";")[0])
+    if fmt == "csv":
+        response.headers["Content-Type"] = FORMATS[fmt]
+    kind = "-anonymised" if anonymised() else ""
+    response.headers["Content-Disposition"] = f'attachment; filename="{stem}{kind}-{date.today().isoformat()}.{fmt}"'
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def centre_name() -> str:

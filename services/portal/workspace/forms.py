@@ -110,6 +110,10 @@ class IdentityForm(FlaskForm):
     consent_statistics = RadioField(_l("Do you agree to be counted, without your name, in statistics?"),
                                     choices=options(YES_NO),
                                     validators=[InputRequired(_l("Record the person's answer"))])
+    consent_notifications = RadioField(
+        _l("Do you agree that we send you a message, by WhatsApp or email, when we introduce you to an employer or "
+           "find new jobs that suit you?"), choices=options(YES_NO),
+        validators=[InputRequired(_l("Record the person's answer"))])
     given_names = StringField(_l("Given names"), validators=[DataRequired(_l("Enter the given names")),
                                                              Length(max=120)])
     family_names = StringField(_l("Family names"), validators=[DataRequired(_l("Enter the family names")),
@@ -272,3 +276,33 @@ class IntroductionRequestForm(FlaskForm):
     """An employer asks the centre to introduce a suggested candidate."""
 
     candidate = HiddenField(validators=[DataRequired()])
+
+
+# -- saved searches, job alerts, notifications ------------------------------------------------------------
+class SaveSearchForm(FlaskForm):
+    """Save the people list's search under a name (the filters travel as hidden fields)."""
+
+    name = StringField(_l("Name of the search"), validators=[DataRequired(_l("Give the search a name")),
+                                                            Length(max=80, message=_l("Use a name of 80 characters "
+                                                                                      "at most"))])
+
+
+class AlertForm(FlaskForm):
+    """Save the matches page's filters as a job alert for the person."""
+
+    name = StringField(_l("Name of the alert"), validators=[DataRequired(_l("Give the alert a name")),
+                                                           Length(max=80, message=_l("Use a name of 80 characters "
+                                                                                     "at most"))])
+    notify_person = BooleanField(_l("Also send the person a message about new strong matches"))
+
+
+class DeleteForm(FlaskForm):
+    """Delete a saved search or alert (a button: only the CSRF token)."""
+
+
+class NoticeSettingsForm(FlaskForm):
+    """An employer's user chooses what to be e-mailed about, and in which language."""
+
+    introductions = BooleanField(_l("E-mail me when a person is introduced to one of my vacancies"))
+    language = SelectField(_l("Language of the e-mails"), choices=options([("es", "Español"), ("pt", "Português"),
+                                                                            ("en", "English")]))

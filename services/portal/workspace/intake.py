@@ -128,6 +128,8 @@ def consent_statement(person_lang: str, centre: str) -> dict[str, str]:
             "consent_introductions": _("Do you agree that we ask you, each time, before we give your name and "
                                        "phone to an employer?"),
             "consent_statistics": _("Do you agree to be counted, without your name, in statistics?"),
+            "consent_notifications": _("Do you agree that we send you a message, by WhatsApp or email, when we "
+                                       "introduce you to an employer or find new jobs that suit you?"),
             "yes": _("Yes"), "no": _("No"),
         }
 
@@ -137,7 +139,8 @@ IDENTITY_POINTERS = {"/identity/given_names": "given_names", "/identity/family_n
                      "/identity/documents": "document_number", "/identity/phone": "phone",
                      "/identity/email": "email", "/location/country": "country", "/location/city": "city",
                      "/consents/matching": "consent_matching", "/consents/introductions": "consent_introductions",
-                     "/consents/statistics": "consent_statistics", "/consents": "consent_matching",
+                     "/consents/statistics": "consent_statistics",
+                     "/consents/notifications": "consent_notifications", "/consents": "consent_matching",
                      "/text_language": "person_language"}
 
 
@@ -169,13 +172,19 @@ def _identity_changes(form, profile: dict | None, extra: list) -> dict | None:
             "text_language": form.person_language.data}
 
 
+def _answer(consent: dict | None, purpose: str) -> str | None:
+    """Return a recorded consent as the form's answer; a question never asked (messages, added later) has none."""
+    if consent is None and purpose == "notifications":
+        return None
+    return "yes" if (consent or {}).get("given") else "no"
+
+
 def _identity_data(profile: dict) -> dict:
     identity, location = profile.get("identity") or {}, profile.get("location") or {}
     document = (identity.get("documents") or [{}])[0]
     consents = profile.get("consents") or {}
     return {"person_language": profile.get("text_language") or lang(),
-            **{f"consent_{p}": "yes" if (consents.get(p) or {}).get("given") else "no"
-               for p in logic.CONSENT_PURPOSES},
+            **{f"consent_{p}": _answer(consents.get(p), p) for p in logic.CONSENT_PURPOSES},
             "given_names": identity.get("given_names"), "family_names": identity.get("family_names"),
             "date_of_birth": date.fromisoformat(identity["date_of_birth"]) if identity.get("date_of_birth") else None,
             "nationality": (identity.get("nationalities") or [""])[0], "document_type": document.get("type", ""),

@@ -19,14 +19,15 @@ FOLLOW_UP_AFTER = timedelta(days=7)  # an introduction unanswered this long need
 STRONG = 0.5  # matching calls a score at or above this a strong match (services/matching/messages.py)
 
 # What needs doing, most urgent first.
-REQUEST, INTERVIEW, STRONG_MATCH, NO_ANSWER, STALE = "request", "interview", "strong_match", "no_answer", "stale"
-PRIORITY = (REQUEST, INTERVIEW, STRONG_MATCH, NO_ANSWER, STALE)
+REQUEST, INTERVIEW, ALERT, STRONG_MATCH, NO_ANSWER, STALE = ("request", "interview", "alert", "strong_match",
+                                                             "no_answer", "stale")
+PRIORITY = (REQUEST, INTERVIEW, ALERT, STRONG_MATCH, NO_ANSWER, STALE)
 
 INTAKE_STEPS = ("identity", "languages", "experience", "education", "wishes")
 PROFILE_KEYS = ("identity", "location", "languages", "work_authorizations", "experience", "skills_text", "skills",
                 "education", "desired_occupations", "availability", "pay_expectation", "accessibility_needs",
                 "situation_notes", "text_language")
-CONSENT_PURPOSES = ("matching", "introductions", "statistics")
+CONSENT_PURPOSES = ("matching", "introductions", "statistics", "notifications")
 
 
 def parse_time(value: str | None) -> datetime | None:
@@ -50,6 +51,7 @@ class Reason:
     vacancy_id: str | None = None
     title: str | None = None
     count: int = 0
+    alert_id: str | None = None
 
 
 @dataclass
@@ -75,13 +77,26 @@ def full_name(item: Mapping[str, Any]) -> str:
     return f"{identity.get('given_names', '')} {identity.get('family_names', '')}".strip()
 
 
+@dataclass(frozen=True)
+class AlertNews:
+    """A job alert with strong matches the counsellor has not opened yet."""
+
+    alert_id: str
+    profile_id: str
+    name: str  # the person's
+    alert_name: str
+    count: int
+    since: datetime | None
+
+
 def build_queue(*, requests: Iterable[tuple[Mapping, str]] = (), interviews: Iterable[Mapping] = (),
-                strong: Iterable[tuple[Mapping, int]] = (), introduced: Iterable[Mapping] = (),
-                stale: Iterable[Mapping] = (), now: datetime) -> list[Task]:
+                alerts: Iterable[AlertNews] = (), strong: Iterable[tuple[Mapping, int]] = (),
+                introduced: Iterable[Mapping] = (), stale: Iterable[Mapping] = (), now: datetime) -> list[Task]:
     """Return one list of people who need something done, sorted by what needs doing first.
 
-    ``requests`` are (introduction request, person's name); ``strong`` are (person, count of strong matches
-    not yet proposed); the others are items of the profiles list. An introduction counts as unanswered only
+    ``requests`` are (introduction request, person's name); ``alerts`` are job alerts with new strong matches;
+    ``strong`` are (person, count of strong matches not yet proposed), left out for a person a job alert
+    already announces; the others are items of the profiles list. An introduction counts as unanswered only
     once FOLLOW_UP_AFTER has passed since the last contact.
     """
     tasks: dict[str, Task] = {}
@@ -96,8 +111,12 @@ def build_queue(*, requests: Iterable[tuple[Mapping, str]] = (), interviews: Ite
                                  request.get("vacancy_title")))
     for item in interviews:
         add(item["id"], full_name(item), Reason(INTERVIEW, parse_time(item.get("last_contact_at"))))
+    for news in alerts:
+        add(news.profile_id, news.name, Reason(ALERT, news.since, title=news.alert_name, count=news.count,
+                                               alert_id=news.alert_id))
+    announced = {task.profile_id for task in tasks.values() if any(r.kind == ALERT for r in task.reasons)}
     for item, count in strong:
-        if count:
+        if count and item["id"] not in announced:
             add(item["id"], full_name(item), Reason(STRONG_MATCH, parse_time(item.get("last_contact_at")),
                                                     count=count))
     for item in introduced:
@@ -123,7 +142,9 @@ def profile_body(profile: Mapping[str, Any], **changes: Any) -> dict[str, Any]:
     """Return the request body that replaces a profile (PUT), from the profile as read, with ``changes``."""
     body = {key: profile.get(key) for key in PROFILE_KEYS if key in profile}
     consents = profile.get("consents") or {}
-    body["consents"] = {p: bool((consents.get(p) or {}).get("given")) for p in CONSENT_PURPOSES}
+    # Messages were asked for later than the rest: an answer never given is left out (the service keeps none).
+    body["consents"] = {p: bool((consents.get(p) or {}).get("given")) for p in CONSENT_PURPOSES
+                        if p != "notifications" or p in consents}
     body.update(changes)
     return body
 
@@ -142,6 +163,11 @@ def steps_done(profile: Mapping[str, Any], credentials: int = 0) -> dict[str, bo
 def resume_step(done: Mapping[str, bool]) -> str | None:
     """Return the first intake step without an answer, or None when every step has one."""
     return next((step for step in INTAKE_STEPS if not done.get(step)), None)
+
+
+def consents_to(profile: Mapping[str, Any], purpose: str) -> bool:
+    """Return whether a profile (as the profiles API shows it) records the person's consent to ``purpose``."""
+    return bool(((profile.get("consents") or {}).get(purpose) or {}).get("given"))
 
 
 def person_language(profile: Mapping[str, Any], default: str) -> str:
@@ -168,6 +194,49 @@ def trade_fit(explanation: Mapping[str, Any]) -> str | None:
     if distance == 0:
         return SAME_TRADE
     return CLOSE_TRADE if distance is not None and distance <= 2 else OTHER_TRADE
+
+
+@dataclass(frozen=True)
+class MatchFilters:
+    """The matches page's filters: only jobs the person can take now, one country, their own (or a close) trade."""
+
+    eligible_only: bool = False
+    country: str = ""
+    trade: str = ""
+
+    @classmethod
+    def of(cls, args: Mapping[str, Any]) -> MatchFilters:
+        """Return the filters a query string (or a saved alert's filters) names; anything else is ignored."""
+        trade = args.get("trade") if args.get("trade") in ("same", "close") else ""
+        country = str(args.get("country") or "").upper()[:2]
+        return cls(args.get("eligible") == "1", country if country.isalpha() else "", trade)
+
+    def args(self) -> dict[str, str]:
+        """Return the filters as the page's query parameters (only those set)."""
+        return {k: v for k, v in (("eligible", "1" if self.eligible_only else ""), ("country", self.country),
+                                  ("trade", self.trade)) if v}
+
+    def admits(self, item: Mapping[str, Any], fit: str | None) -> bool:
+        """Return whether a ranked item passes the filters that need no vacancy details (eligibility, trade)."""
+        if self.eligible_only and not item.get("eligible"):
+            return False
+        return not (self.trade == "same" and fit != SAME_TRADE
+                    or self.trade == "close" and fit not in (SAME_TRADE, CLOSE_TRADE))
+
+
+def new_strong_matches(items: Iterable[Mapping[str, Any]], filters: MatchFilters,
+                       known: Iterable[str] = ()) -> list[tuple[str, float]]:
+    """Return (vacancy id, score) of the strong matches a job alert announces: eligible, scored at or above
+    STRONG (what matching announces as ``match.suggested``), passing the alert's filters but its country (which
+    needs the vacancy), and not ``known`` yet."""
+    skip = set(known)
+    out = []
+    for item in items:
+        score = float(item.get("score") or 0)
+        if (item.get("eligible") and score >= STRONG and item.get("vacancy_id") not in skip
+                and filters.admits(item, trade_fit(item.get("explanation") or {}))):
+            out.append((item["vacancy_id"], score))
+    return out
 
 
 @dataclass(frozen=True)

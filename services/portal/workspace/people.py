@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import force_locale, format_percent
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from services.portal.alerts import PEOPLE, PEOPLE_FILTERS
+from services.portal.exports import MAX_ROWS
 from services.portal.forms import CONTRACTS, options
+from services.portal.notifications import EMAIL, WHATSAPP, employer_introduction_notice, introduction_notice
 from services.portal.ports import Reply, ServiceUnavailable
 from services.portal.web import lang, local_path, matching, service_token, signed_in, vacancies
 from services.portal.workspace import logic
@@ -23,11 +26,14 @@ from services.portal.workspace.common import (
     centre_name,
     credentials,
     label,
+    notice_settings,
+    notifier,
     page_blueprint,
     place_service_errors,
     profiles,
     register_filters,
     resolve_occupation,
+    searches,
     summary_of,
 )
 from services.portal.workspace.forms import (
@@ -38,10 +44,13 @@ from services.portal.workspace.forms import (
     SPOKEN,
     STAGE_NAMES,
     TRADES,
+    AlertForm,
     DeclineForm,
+    DeleteForm,
     IntroductionConsentForm,
     PeopleFilterForm,
     ProposeForm,
+    SaveSearchForm,
     StageForm,
 )
 from shared.errors import Invalid
@@ -107,9 +116,61 @@ def _queue(token: str, lang_: str) -> tuple[list[logic.Task], bool]:
             incomplete = True
             break  # one timeout for the page, not one per person
         strong.append((person, logic.strong_matches(_items(reply))))
-    tasks = logic.build_queue(requests=requests, interviews=interviews, strong=strong, introduced=introduced,
-                              stale=stale, now=datetime.now(UTC))
+    try:
+        alerts = alert_news(token, lang_, names)
+    except ServiceUnavailable:
+        incomplete, alerts = True, []
+    tasks = logic.build_queue(requests=requests, interviews=interviews, alerts=alerts, strong=strong,
+                              introduced=introduced, stale=stale, now=datetime.now(UTC))
     return tasks, incomplete
+
+
+def alert_news(token: str, lang_: str, names: dict[str, str]) -> list[logic.AlertNews]:
+    """Return the counsellor's job alerts with strong matches not opened yet, for the queue."""
+    news = []
+    for alert_id, hits in searches().unseen(g.user.id).items():
+        alert = searches().get(alert_id)
+        if alert is None or alert.profile_id is None:
+            continue
+        if alert.profile_id not in names:
+            reply = profiles().get_profile(token, lang_, alert.profile_id)
+            if not reply.ok:
+                continue  # erased, merged or moved to another centre: nothing to do about them here
+            names[alert.profile_id] = logic.full_name(reply.body)
+        news.append(logic.AlertNews(alert.id, alert.profile_id, names[alert.profile_id], alert.name, len(hits),
+                                    min(h.found_at for h in hits)))
+    return news
+
+
+SEARCH_FIELDS = ("q", "occupation", "language", "stage", "contact")
+
+
+def _searching(args) -> bool:
+    return any(args.get(k) for k in SEARCH_FIELDS)
+
+
+def people_filters(form: PeopleFilterForm, lang_: str) -> tuple[dict[str, str], list]:
+    """Return the profiles API's filters for a valid search form, and the errors it cannot show by itself."""
+    filters: dict[str, str] = {}
+    extra: list = []
+    if not form.validate():
+        return filters, extra
+    if form.q.data and form.q.data.strip():
+        filters["q"] = form.q.data.strip()
+    if form.occupation.data and form.occupation.data.strip():
+        code, near = resolve_occupation(form.occupation.data, lang_)
+        if code:
+            filters["occupation"] = code
+        else:
+            attach(form, "occupation", _("We do not know this occupation. Type another name or a 4-digit "
+                                         "ISCO-08 code."), extra)
+            form.occupation_near = near
+    for name in ("language", "stage"):
+        if getattr(form, name).data:
+            filters[name] = getattr(form, name).data
+    if form.contact.data == "stale":
+        filters["stale"] = "true"
+    return filters, extra
 
 
 @workspace.get("/")
@@ -117,25 +178,9 @@ def _queue(token: str, lang_: str) -> tuple[list[logic.Task], bool]:
 def queue():
     """Show the centre's people: who needs something done first, then everyone, searched and filtered."""
     form = PeopleFilterForm(formdata=request.args)
-    token, lang_, extra = service_token(), lang(), []
-    filters: dict[str, str] = {}
-    searching = any(request.args.get(k) for k in ("q", "occupation", "language", "stage", "contact"))
-    if searching and form.validate():
-        if form.q.data and form.q.data.strip():
-            filters["q"] = form.q.data.strip()
-        if form.occupation.data and form.occupation.data.strip():
-            code, near = resolve_occupation(form.occupation.data, lang_)
-            if code:
-                filters["occupation"] = code
-            else:
-                attach(form, "occupation", _("We do not know this occupation. Type another name or a 4-digit "
-                                             "ISCO-08 code."), extra)
-                form.occupation_near = near
-        for name in ("language", "stage"):
-            if getattr(form, name).data:
-                filters[name] = getattr(form, name).data
-        if form.contact.data == "stale":
-            filters["stale"] = "true"
+    token, lang_ = service_token(), lang()
+    searching = _searching(request.args)
+    filters, extra = people_filters(form, lang_) if searching else ({}, [])
     errors = summary_of(form, extra)
     items, next_cursor = [], None
     if not errors:
@@ -153,7 +198,10 @@ def queue():
                            incomplete=incomplete, searching=searching, next_cursor=next_cursor,
                            next_args=next_args, stage_names=STAGE_NAMES, centre=centre_name(),
                            now=datetime.now(UTC), stale_after=logic.STALE_AFTER,
-                           near=getattr(form, "occupation_near", [])), 422 if errors else 200
+                           near=getattr(form, "occupation_near", []), saved=searches().of_owner(g.user.id, PEOPLE),
+                           save_form=SaveSearchForm(formdata=None), delete_form=DeleteForm(),
+                           savable=[k for k in PEOPLE_FILTERS if request.args.get(k)],
+                           export_args=next_args), 422 if errors else 200
 
 
 # -- a person's page --------------------------------------------------------------------------------------
@@ -229,56 +277,85 @@ def _position(raw: str | None) -> tuple[str | None, int, int]:
         return None, 0, 0
 
 
+def shown_match(item: dict, rank: int, filters: logic.MatchFilters, details: VacancyDetails,
+                placements: dict[str, dict]) -> dict | None:
+    """Return a ranked vacancy as the matches page shows it, or None when the filters leave it out or it is gone."""
+    fit = logic.trade_fit(item.get("explanation") or {})
+    if not filters.admits(item, fit):
+        return None
+    vacancy = details.vacancy(item["vacancy_id"])
+    if vacancy is None or (filters.country and vacancy.get("country") != filters.country):
+        return None
+    return {"item": item, "vacancy": vacancy, "rank": rank, "fit": fit,
+            "employer": details.employer(vacancy.get("employer_id", "")),
+            "minimum": details.minimum(vacancy.get("country", "")),
+            "placement": placements.get(item["vacancy_id"]),
+            "why": logic.why_not_higher(item, rank - 1)}
+
+
+def ranked_for(token: str, lang_: str, profile_id: str, cursor: str | None = None) -> tuple[str, list[dict],
+                                                                                               str | None]:
+    """Return matching's state for the person ("ranked" or "unknown"), one page of ranked items and the next
+    cursor; a service that is down is raised as ServiceUnavailable (the page says so)."""
+    reply = matching().for_profile(token, lang_, profile_id, limit=MATCHING_PAGE, cursor=cursor)
+    if reply.status in (403, 404):
+        return "unknown", [], None
+    if not reply.ok:
+        raise ServiceUnavailable(f"matching answered {reply.status}")
+    return "ranked", _items(reply), reply.body.get("next_cursor")
+
+
+def all_matches(token: str, lang_: str, profile_id: str, filters: logic.MatchFilters, details: VacancyDetails,
+                limit: int = MAX_ROWS) -> tuple[str, list[dict], bool]:
+    """Return every match the page would show across its pages, in rank order (at most ``limit``, and whether
+    there were more)."""
+    placements = {p["vacancy_id"]: p for p in _placements(token, profile_id)}
+    state, ranked, more = ranked_for(token, lang_, profile_id)
+    shown, rank = [], 0
+    while True:
+        for item in ranked:
+            rank += 1
+            entry = shown_match(item, rank, filters, details, placements)
+            if entry is not None:
+                if len(shown) == limit:
+                    return state, shown, True
+                shown.append(entry)
+        if not more:
+            return state, shown, False
+        _state, ranked, more = ranked_for(token, lang_, profile_id, more)
+
+
 @workspace.get("/people/<profile_id>/matches")
 @signed_in(COUNSELLOR)
 def matches(profile_id: str):
     """List the person's ranked vacancies with reasons, skills, blockers and next steps; filter and act on them."""
     token, lang_ = service_token(), lang()
     profile, _etag = get_profile_or_404(token, profile_id)
-    eligible_only = request.args.get("eligible") == "1"
-    country = (request.args.get("country") or "").upper()[:2]
-    trade = request.args.get("trade") if request.args.get("trade") in ("same", "close") else ""
+    filters = logic.MatchFilters.of(request.args)
     matching_cursor, base, offset = _position(request.args.get("at"))
-    reply = matching().for_profile(token, lang_, profile_id, limit=MATCHING_PAGE, cursor=matching_cursor)
-    if reply.status in (403, 404):
-        state = "unknown"
-        ranked, more = [], None
-    elif not reply.ok:
-        raise ServiceUnavailable(f"matching answered {reply.status}")
-    else:
-        state, ranked, more = "ranked", _items(reply), reply.body.get("next_cursor")
+    state, ranked, more = ranked_for(token, lang_, profile_id, matching_cursor)
     details = VacancyDetails(token, lang_)
     placements = {p["vacancy_id"]: p for p in _placements(token, profile_id)}
     shown, index = [], offset
     while index < len(ranked) and len(shown) < MATCHES_PER_PAGE:
         item = ranked[index]
         index += 1
-        fit = logic.trade_fit(item.get("explanation") or {})
-        if eligible_only and not item.get("eligible"):
-            continue
-        if trade == "same" and fit != logic.SAME_TRADE or trade == "close" and fit not in (logic.SAME_TRADE,
-                                                                                           logic.CLOSE_TRADE):
-            continue
-        vacancy = details.vacancy(item["vacancy_id"])
-        if vacancy is None or (country and vacancy.get("country") != country):
-            continue
-        rank = base + index
-        shown.append({"item": item, "vacancy": vacancy, "rank": rank, "fit": fit,
-                      "employer": details.employer(vacancy.get("employer_id", "")),
-                      "minimum": details.minimum(vacancy.get("country", "")),
-                      "placement": placements.get(item["vacancy_id"]),
-                      "why": logic.why_not_higher(item, rank - 1)})
-    filters = {k: v for k, v in (("eligible", "1" if eligible_only else ""), ("country", country),
-                                 ("trade", trade)) if v}
+        entry = shown_match(item, base + index, filters, details, placements)
+        if entry is not None:
+            shown.append(entry)
     if index < len(ranked):
         next_at = encode_cursor(matching_cursor or "", base, index)
     elif more:
         next_at = encode_cursor(more, base + len(ranked), 0)
     else:
         next_at = None
-    return render_template("workspace/matches.html", profile=profile, shown=shown, state=state, filters=filters,
-                           next_at=next_at, stage_names=STAGE_NAMES, decline_form=DeclineForm(), why_text=why_text,
-                           countries=PERSON_COUNTRIES, trades=TRADES, contracts=dict(CONTRACTS), label=label)
+    alerts = searches().for_profile(g.user.id, profile_id)
+    return render_template("workspace/matches.html", profile=profile, shown=shown, state=state,
+                           filters=filters.args(), next_at=next_at, stage_names=STAGE_NAMES,
+                           decline_form=DeclineForm(), why_text=why_text, countries=PERSON_COUNTRIES, trades=TRADES,
+                           contracts=dict(CONTRACTS), label=label, alerts=alerts,
+                           alert_form=AlertForm(formdata=None), delete_form=DeleteForm(),
+                           notifications_given=logic.consents_to(profile, "notifications"))
 
 
 def why_text(why: logic.Why) -> str:
@@ -417,6 +494,7 @@ def introduce(profile_id: str, vacancy_id: str):
         if reply.ok:
             flash(_("%(name)s is introduced. %(employer)s can now see their name and contact details.",
                     name=logic.full_name(profile), employer=employer))
+            tell_of_introduction(profile, vacancy, employer)
             return redirect(url_for("workspace.person", profile_id=profile_id))
         if reply.status == 404:
             abort(404)
@@ -427,6 +505,23 @@ def introduce(profile_id: str, vacancy_id: str):
     page = render_template("workspace/introduce.html", form=form, errors=errors, profile=profile, vacancy=vacancy,
                            employer=employer, texts=texts, allowed=allowed)
     return page, (422 if errors else 200)
+
+
+def tell_of_introduction(profile: dict, vacancy: dict, employer: str) -> None:
+    """Tell the person (if they agreed to messages) and the employer's users (if they asked) of an introduction."""
+    subject, text = introduction_notice(profile, employer, vacancy.get("title", ""), centre_name())
+    channel = notifier().tell_person(profile, subject, text)
+    if channel == WHATSAPP:
+        flash(_("The person was sent a WhatsApp message about it."))
+    elif channel == EMAIL:
+        flash(_("The person was sent an email about it."))
+    elif logic.consents_to(profile, "notifications"):
+        flash(_("The person agreed to messages, but none could be sent: tell them yourself."), "warning")
+    link = url_for("candidates.vacancy_candidates", vacancy_id=vacancy["id"], _external=True)
+    settings = url_for("candidates.notice_settings_page", _external=True)
+    subscribers = notice_settings().introduction_subscribers(vacancy.get("employer_id", ""))
+    notifier().tell_employers(subscribers, lambda lang_: employer_introduction_notice(
+        vacancy.get("title", ""), link, settings, lang_))
 
 
 # -- stages -----------------------------------------------------------------------------------------------

@@ -13,7 +13,9 @@ LANGUAGE_CODES = ("es", "pt", "en", "fr", "ht", "qu", "ay", "gn", "wayuu", "othe
 CEFR_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2", "native")
 AUTHORIZATION_STATUSES = ("permit", "in_process", "none")
 AVAILABILITY = ("immediate", "within_month", "later")
-CONSENT_PURPOSES = ("matching", "introductions", "statistics")
+CONSENT_PURPOSES = ("matching", "introductions", "statistics", "notifications")
+# Asked later than the others: recorded only once answered, so a client that does not send it changes nothing.
+OPTIONAL_PURPOSES = ("notifications",)
 DOCUMENT_TYPES = ("passport", "national_id", "residence_permit", "refugee_id", "tax_id", "other")
 PAY_PERIODS = ("hour", "day", "week", "month")
 CONSENT_WITHDRAWN, ERASED = "consent_withdrawn", "erased"
@@ -163,9 +165,14 @@ class Profile:
         return bool(consent and consent.given)
 
     def record_consents(self, wanted: dict[str, bool], by: str, at: datetime) -> list[ConsentChange]:
-        """Set each purpose's consent; only a changed answer gets a new time, author and history entry."""
+        """Set each purpose's consent; only a changed answer gets a new time, author and history entry.
+
+        An optional purpose (``notifications``) left out of ``wanted`` keeps its answer, or stays unanswered.
+        """
         changes = []
         for purpose in CONSENT_PURPOSES:
+            if purpose in OPTIONAL_PURPOSES and purpose not in wanted:
+                continue
             given = bool(wanted.get(purpose, False))
             current = self.consents.get(purpose)
             if current is not None and current.given == given:

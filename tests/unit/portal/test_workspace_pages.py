@@ -23,8 +23,9 @@ from tests.unit.portal.workspace_helpers import (
 
 EMPLOYER_ORG = Organisation(EMPLOYER_ID, "Constructora Andina", "employer")
 IDENTITY = {"person_language": "es", "consent_read": "y", "consent_matching": "yes",
-            "consent_introductions": "yes", "consent_statistics": "no", "given_names": "Yolanda",
-            "family_names": "Castillo Rojas", "date_of_birth": "1990-05-20", "nationality": "VE",
+            "consent_introductions": "yes", "consent_statistics": "no", "consent_notifications": "no",
+            "given_names": "Yolanda", "family_names": "Castillo Rojas", "date_of_birth": "1990-05-20",
+            "nationality": "VE",
             "document_type": "national_id", "document_number": "V-18.456.789", "document_country": "",
             "phone": "+57 310 555 1234", "whatsapp": "y", "email": "", "country": "CO", "city": "Cúcuta",
             "action": "next"}
@@ -197,7 +198,7 @@ def test_step_one_creates_the_profile_with_the_consents_and_goes_on_to_languages
     assert response.status_code == 302 and response.location.endswith(f"/workspace/people/{pid}/intake/languages")
     assert profile["centre"] == "centre-cucuta" and profile["text_language"] == "es"
     assert {k: v["given"] for k, v in profile["consents"].items()} == {
-        "matching": True, "introductions": True, "statistics": False}
+        "matching": True, "introductions": True, "statistics": False, "notifications": False}
     assert profile["identity"]["documents"] == [{"type": "national_id", "number": "V-18.456.789", "country": "VE"}]
     assert profile["location"]["country"] == "CO" and profile["identity"]["whatsapp"] is True
 

@@ -161,3 +161,19 @@ def test_suggestions_come_from_the_normaliser(app):
     response = app.test_client().post("/api/v1/profiles/suggestions", json={"text": "ayudante de cocina"},
                                       headers=auth(app))
     assert response.status_code == 200 and response.json["items"][0]["code"] == "S3001"
+
+
+def test_the_consent_to_notifications_is_optional_in_the_api_and_read_back_once_given(app):
+    client = app.test_client()
+    created = client.post("/api/v1/profiles", json=BODY, headers=auth(app))
+    pid = created.json["id"]
+    assert "notifications" not in created.json["consents"]
+    body = {**BODY, "consents": {**BODY["consents"], "notifications": True}}
+    ok = client.put(f"/api/v1/profiles/{pid}", json=body, headers={**auth(app), "If-Match": '"1"'})
+    assert ok.status_code == 200 and ok.json["consents"]["notifications"]["given"] is True
+    kept = client.put(f"/api/v1/profiles/{pid}", json=BODY, headers={**auth(app), "If-Match": '"2"'})
+    assert kept.json["consents"]["notifications"]["given"] is True
+    refused = client.put(f"/api/v1/profiles/{pid}", json={**BODY, "consents": {**BODY["consents"],
+                                                                                "notifications": "maybe"}},
+                         headers={**auth(app), "If-Match": '"3"'})
+    assert refused.status_code == 422 and refused.json["errors"][0]["pointer"] == "/consents/notifications"

@@ -56,3 +56,24 @@ def test_published_free_text_holds_only_work_sentences_without_health_origin_add
     data = ProfilePublished.of(profile, "es", TODAY).event("/services/profiles").data
     assert data["text"] == {"skills": "Cocina criolla.",
                             "experience": "Cocinera. Trabajé de cocinera […] en la […] con la señora [name];"}
+
+
+def test_consent_to_notifications_is_recorded_only_once_asked_and_kept_when_a_client_leaves_it_out():
+    profile = new_profile("p1", "centre-lima", details(), YES, "ana", NOW)
+    assert "notifications" not in profile.consents and not profile.consents_to("notifications")
+    later = NOW + timedelta(days=1)
+    changes = profile.record_consents({**YES, "notifications": True}, "beto", later)
+    assert [(c.purpose, c.given, c.recorded_by) for c in changes] == [("notifications", True, "beto")]
+    assert profile.consents_to("notifications")
+    assert profile.record_consents(YES, "carla", later + timedelta(days=1)) == []  # an older client's update
+    assert profile.consents_to("notifications") and profile.consents["notifications"].recorded_by == "beto"
+    profile.record_consents({**YES, "notifications": False}, "carla", later + timedelta(days=2))
+    assert not profile.consents_to("notifications")
+
+
+def test_published_data_never_says_whether_the_person_takes_notifications():
+    profile = new_profile("8b3c4d5e-6f7a-4b8c-8d9e-1f2a3b4c5d6e", "centre-lima", details(),
+                          {**YES, "notifications": True}, "ana", NOW)
+    event = ProfilePublished.of(profile, "es", TODAY).event("/services/profiles")
+    REGISTRY.validate(event)
+    assert "notifications" not in event.data["consents"]
