@@ -28,11 +28,13 @@ from services.credentials.domain.rules import load_rulebook
 from services.matching.adapters.memory import InMemoryReadModelStore
 from services.matching.domain.concepts import ConceptBridge
 from services.matching.domain.scoring import Weights
-from services.matching.events import CredentialAssessed, ProfilePublished, VacancyPublished
 from services.matching.index import ExactIndex
 from services.matching.usecases import MatchingService
 from services.profiles.domain.scrub import public_text
 from shared.encoders import CachedEncoder, InMemoryEmbeddingCache
+from shared.published.credentials import CredentialAssessed
+from shared.published.profiles import ProfilePublished
+from shared.published.vacancies import VacancyPublished
 from shared.settings import Settings
 from shared.taxonomy import load_taxonomy
 from shared.taxonomy.normalize import Normalizer

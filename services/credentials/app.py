@@ -10,10 +10,11 @@ from flask import Flask
 from services.credentials.adapters.sql import sql_uow_factory
 from services.credentials.api import blp
 from services.credentials.domain.rules import load_rulebook
-from services.credentials.events import PROFILES, ProfilePublished, ProfileWithdrawn
+from services.credentials.events import PROFILES
 from services.credentials.usecases import CredentialService
 from shared.consumer import Handler, batch_handler
 from shared.events import Event
+from shared.published.profiles import ProfilePublished, ProfileWithdrawn
 from shared.service import Container, ServiceDefinition, base_app
 from shared.taxonomy import load_taxonomy
 

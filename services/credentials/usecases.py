@@ -9,7 +9,7 @@ from services.credentials.domain.assessment import assess
 from services.credentials.domain.messages import NOT_FOUND, PERSON_NOT_FOUND
 from services.credentials.domain.model import Credential, conflict, declare, stale
 from services.credentials.domain.rules import Rulebook
-from services.credentials.events import CredentialAssessed
+from services.credentials.events import assessed
 from services.credentials.ports import UnitOfWork
 from shared.auth import Principal
 from shared.errors import Invalid, NotFound
@@ -68,7 +68,7 @@ class CredentialService:
             result = assess(credential, destination, self.rules, at=now.isoformat(timespec="seconds"))
             credential = credential.assessed(result, principal.subject, now)
             uow.credentials.save(credential)
-            uow.stage(CredentialAssessed.of(credential).event(self.source))
+            uow.stage(assessed(credential).event(self.source))
         return credential
 
     def change_status(self, principal: Principal, credential_id: str, status: str, note: str = "",
@@ -82,7 +82,7 @@ class CredentialService:
                 raise conflict("not_assessed", "/status")
             credential = credential.moved_to(status, principal.subject, self.clock(), note)
             uow.credentials.save(credential)
-            uow.stage(CredentialAssessed.of(credential).event(self.source))
+            uow.stage(assessed(credential).event(self.source))
         return credential
 
     def list_for_profile(self, principal: Principal, profile_id: str, cursor: str | None = None,

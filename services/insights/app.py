@@ -7,11 +7,12 @@ from pathlib import Path
 
 from flask import Flask
 
-from services.insights.events import CONSUMED, VACANCIES, parse
+from services.insights.events import VACANCIES
 from services.insights.ports import UnitOfWorkFactory
 from services.insights.usecases import InsightsService
 from shared.consumer import Handler, TombstoneHandler, batch_handler
 from shared.events import Event
+from shared.published import vacancies
 from shared.service import Container, ServiceDefinition, base_app
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -49,9 +50,9 @@ def handlers(container: Container) -> dict[str, Handler]:
 
     @batch_handler
     def vacancy_events(events: Sequence[Event], tx) -> None:
-        service_of(container).record([parse(e.type, e.data) for e in events], within=tx)
+        service_of(container).record([vacancies.parse(e.type, e.data) for e in events], within=tx)
 
-    return dict.fromkeys(CONSUMED, vacancy_events)
+    return dict.fromkeys(vacancies.EVENTS, vacancy_events)
 
 
 def on_tombstone(container: Container) -> TombstoneHandler:

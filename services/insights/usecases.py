@@ -6,8 +6,8 @@ from collections.abc import Iterable
 
 from services.insights.domain.disclosure import THRESHOLD, VacancyTable, publish
 from services.insights.domain.model import OpenVacancy
-from services.insights.events import VacancyEvent, VacancyPublished
 from services.insights.ports import UnitOfWorkFactory, Within
+from shared.published.vacancies import VacancyEvent, VacancyPublished
 
 
 class InsightsService:

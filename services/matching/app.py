@@ -15,18 +15,7 @@ from services.matching.adapters.sql import SqlEmbeddingCache, SqlReadModels
 from services.matching.api import SERVICE_KEY, audit_blp, blp
 from services.matching.domain.concepts import ConceptBridge
 from services.matching.domain.scoring import Weights
-from services.matching.events import (
-    CONSUMES,
-    MATCHES,
-    CredentialAssessed,
-    MatchSuggested,
-    PlacementRecorded,
-    ProfilePublished,
-    ProfileWithdrawn,
-    VacancyClosed,
-    VacancyHeld,
-    VacancyPublished,
-)
+from services.matching.events import CONSUMES, MATCHES, suggestion
 from services.matching.index import make_index
 from services.matching.ports import ReadModels
 from services.matching.rerank import SklearnReranker
@@ -34,6 +23,10 @@ from services.matching.usecases import MatchingService
 from shared.consumer import batch_handler
 from shared.encoders import CachedEncoder, EmbeddingCache, Encoder, InMemoryEmbeddingCache
 from shared.events import Event
+from shared.published.credentials import CredentialAssessed
+from shared.published.placements import PlacementRecordedV1
+from shared.published.profiles import ProfilePublished, ProfileWithdrawn
+from shared.published.vacancies import VacancyClosed, VacancyHeld, VacancyPublished
 from shared.service import Container, ServiceDefinition, base_app
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -103,7 +96,7 @@ def handlers(container: Container, *, announce: bool = True) -> dict[str, Any]:
         if announce:
             now = datetime.now(UTC)
             for s in found:
-                event = MatchSuggested.of(s.profile_id, s.vacancy_id, s.score, s.eligible, s.model_version, now)
+                event = suggestion(s.profile_id, s.vacancy_id, s.score, s.eligible, s.model_version, now)
                 models.announce(tx, event.event(container.source))
 
     @batch_handler
@@ -132,7 +125,7 @@ def handlers(container: Container, *, announce: bool = True) -> dict[str, Any]:
         store = models.within(tx)
         for e in events:
             held = VacancyHeld.from_data(e.data)
-            service.change_vacancy_status(store, held.vacancy_id, "held", held.held_at, held.employer_id,
+            service.change_vacancy_status(store, held.vacancy_id, "held", held.held_at.isoformat(), held.employer_id,
                                           held.country)
 
     @batch_handler
@@ -140,7 +133,7 @@ def handlers(container: Container, *, announce: bool = True) -> dict[str, Any]:
         store = models.within(tx)
         for e in events:
             closed = VacancyClosed.from_data(e.data)
-            service.change_vacancy_status(store, closed.vacancy_id, "closed", closed.closed_at)
+            service.change_vacancy_status(store, closed.vacancy_id, "closed", closed.closed_at.isoformat())
 
     @batch_handler
     def credentials_assessed(events: Sequence[Event], tx) -> None:
@@ -149,7 +142,7 @@ def handlers(container: Container, *, announce: bool = True) -> dict[str, Any]:
     @batch_handler
     def placements_recorded(events: Sequence[Event], tx) -> None:
         # A replay trains once at its end (rebuild's last sync), not once per batch of outcomes.
-        service.apply_placements(models.within(tx), [PlacementRecorded.from_data(e.data) for e in events],
+        service.apply_placements(models.within(tx), [PlacementRecordedV1.from_data(e.data) for e in events],
                                  retrain=announce)
 
     return {
@@ -159,7 +152,7 @@ def handlers(container: Container, *, announce: bool = True) -> dict[str, Any]:
         VacancyHeld.TYPE: vacancies_held,
         VacancyClosed.TYPE: vacancies_closed,
         CredentialAssessed.TYPE: credentials_assessed,
-        PlacementRecorded.TYPE: placements_recorded,
+        PlacementRecordedV1.TYPE: placements_recorded,
     }
 
 

@@ -20,12 +20,7 @@ from services.matching.domain.explanation import blockers_out, explain
 from services.matching.domain.messages import PROFILE_NOT_FOUND, VACANCY_NOT_FOUND
 from services.matching.domain.readmodels import ProfileView, VacancyView
 from services.matching.domain.scoring import BLEND_VERSION, STRONG, Match, Weights, assess, order
-from services.matching.events import (
-    CredentialAssessed,
-    PlacementRecorded,
-    ProfilePublished,
-    VacancyPublished,
-)
+from services.matching.events import credential_view, placement_outcome, profile_view, vacancy_view
 from services.matching.index import VectorIndex
 from services.matching.ports import ReadModels, ReadModelStore
 from services.matching.rerank import Decision, Example, Reranker, Scorer, label_pairs
@@ -33,6 +28,10 @@ from shared.auth import Principal
 from shared.encoders import CachedEncoder
 from shared.errors import BadRequest, Invalid, NotFound
 from shared.pagination import BAD_CURSOR, decode_cursor, encode_cursor
+from shared.published.credentials import CredentialAssessed
+from shared.published.placements import PlacementRecordedV1
+from shared.published.profiles import ProfilePublished
+from shared.published.vacancies import VacancyPublished
 
 
 @dataclass(frozen=True)
@@ -92,7 +91,7 @@ class MatchingService:
         """Store published profiles (newest wins), inferring concepts and encoding all new texts in one batch."""
         latest: dict[str, ProfileView] = {}
         for event in events:
-            view = event.profile
+            view = profile_view(event)
             known = latest.get(view.profile_id) or store.get_profile(view.profile_id)
             if known is None or _newer(known.updated_at, view.updated_at):
                 latest[view.profile_id] = view
@@ -125,7 +124,7 @@ class MatchingService:
         """Store published vacancies (newest state wins) and encode their texts in one batch."""
         latest: dict[str, VacancyView] = {}
         for event in events:
-            view = event.vacancy
+            view = vacancy_view(event)
             known = latest.get(view.vacancy_id) or store.get_vacancy(view.vacancy_id)
             if known is None or _newer(known.changed_at, view.changed_at):
                 latest[view.vacancy_id] = view
@@ -157,14 +156,14 @@ class MatchingService:
     def apply_credentials(self, store: ReadModelStore, events: Sequence[CredentialAssessed]) -> None:
         """Store credential assessments (newest per credential wins)."""
         for event in events:
-            store.put_credential(event.credential)
+            store.put_credential(credential_view(event))
 
-    def apply_placements(self, store: ReadModelStore, events: Sequence[PlacementRecorded], *,
+    def apply_placements(self, store: ReadModelStore, events: Sequence[PlacementRecordedV1], *,
                          retrain: bool = True) -> None:
         """Store placement outcomes for the re-ranker and the fairness audit, then retrain on them (a rebuild
         passes ``retrain=False`` and trains once at the end)."""
         for event in events:
-            store.put_placement(event.placement)
+            store.put_placement(placement_outcome(event))
         if retrain:
             self.refresh_model(store)
 

@@ -12,11 +12,12 @@ from flask import Flask
 from services.profiles.adapters.sql import InboxUnitOfWork, SqlUnitOfWork
 from services.profiles.adapters.taxonomy import TaxonomyCodeBook, TaxonomyNormalizer
 from services.profiles.api import BLUEPRINTS, PLACEMENTS_KEY, SERVICE_KEY
-from services.profiles.events import PROFILES, VACANCIES, VACANCY_EVENTS, read_vacancy_event
+from services.profiles.events import PROFILES, VACANCIES
 from services.profiles.ports import Clock, CodeBook, SkillNormalizer
 from services.profiles.usecases import PlacementService, ProfileService
 from shared.consumer import Handler, TombstoneHandler, batch_handler
 from shared.events import Event
+from shared.published import vacancies
 from shared.service import Container, ServiceDefinition, base_app
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -76,9 +77,9 @@ def handlers(container: Container) -> dict[str, Handler]:
 
     @batch_handler
     def vacancy_events(events: Sequence[Event], tx) -> None:
-        placements_of(container).record_vacancies([read_vacancy_event(e.type, e.data) for e in events], within=tx)
+        placements_of(container).record_vacancies([vacancies.parse(e.type, e.data) for e in events], within=tx)
 
-    return dict.fromkeys(VACANCY_EVENTS, vacancy_events)
+    return dict.fromkeys(vacancies.EVENTS, vacancy_events)
 
 
 def on_tombstone(container: Container) -> TombstoneHandler:

@@ -71,15 +71,7 @@ from services.profiles.domain.placements import (
 )
 from services.profiles.domain.publishing import may_publish
 from services.profiles.domain.rules import CodeBook, validated
-from services.profiles.events import (
-    PLACEMENTS,
-    ProfilePublished,
-    ProfileWithdrawn,
-    VacancyEvent,
-    VacancyHeld,
-    VacancyPublished,
-    placement_events,
-)
+from services.profiles.events import PLACEMENTS, placement_events, published
 from services.profiles.ports import (
     AccessFilters,
     Clock,
@@ -91,6 +83,8 @@ from services.profiles.ports import (
 )
 from shared.errors import Conflict, Forbidden, Invalid, NotFound, PreconditionFailed, PreconditionRequired
 from shared.pagination import BAD_CURSOR, Page, decode_cursor, next_page
+from shared.published.profiles import ProfileWithdrawn
+from shared.published.vacancies import VacancyEvent, VacancyHeld, VacancyPublished
 
 MAX_PAGE, DEFAULT_PAGE = 100, 20
 COUNSELLOR, ADMIN, EMPLOYER = "counsellor", "admin", "employer"
@@ -200,7 +194,7 @@ class ProfileService:
 
     def _publish(self, uow: UnitOfWork, profile: Profile, was_published: bool, now: datetime) -> None:
         if may_publish(profile):
-            uow.stage(ProfilePublished.of(profile, profile.details.text_language, now.date()).event(self.source))
+            uow.stage(published(profile, profile.details.text_language, now.date()).event(self.source))
         elif was_published:
             self._withdraw(uow, profile.id, CONSENT_WITHDRAWN, now)
 

@@ -22,7 +22,7 @@ from services.vacancies.domain.messages import (
     STALE_VERSION,
 )
 from services.vacancies.domain.model import Draft, Employer, Vacancy
-from services.vacancies.events import announcement
+from services.vacancies.events import SOURCE, announcement
 from services.vacancies.ports import Clock, OccupationSuggester, Suggestion, UnitOfWorkFactory, VacancyFilter
 from shared.errors import AlreadyExists, ApiError, FieldIssue, Forbidden, Invalid, NotFound, PreconditionFailed
 from shared.pagination import BAD_CURSOR, Page, decode_cursor, next_page
@@ -205,7 +205,7 @@ class VacancyService:
                     if existing is not None:
                         raise _external_id_taken(existing.id)
                 uow.vacancies.add(vacancy)  # raises AlreadyExists when a parallel create took the id first
-                uow.stage(announcement(vacancy).event())
+                uow.stage(announcement(vacancy).event(SOURCE))
         except AlreadyExists as taken:
             if taken.existing_id is None:
                 existing = self.find_external(principal, draft.external_id)
@@ -241,7 +241,7 @@ class VacancyService:
             updated = model.judged(vacancy, checked.draft, list(checked.result.findings),
                                    self._monthly(checked.draft, checked.result), self.clock())
             uow.vacancies.save(updated)
-            uow.stage(announcement(updated).event())
+            uow.stage(announcement(updated).event(SOURCE))
         return Outcome(updated, checked.suggestions, created=False)
 
     def close(self, principal, vacancy_id: str, reason: str) -> Vacancy:
@@ -250,7 +250,7 @@ class VacancyService:
         with self.uow() as uow:
             vacancy = model.closed(self._owned(uow, principal, vacancy_id), reason, self.clock())
             uow.vacancies.save(vacancy)
-            uow.stage(announcement(vacancy).event())
+            uow.stage(announcement(vacancy).event(SOURCE))
         return vacancy
 
     def review(self, principal, vacancy_id: str, decision: str, note: str) -> Vacancy:
@@ -262,7 +262,7 @@ class VacancyService:
                 raise NotFound("no_vacancy", NO_SUCH_VACANCY)
             decided = model.reviewed(vacancy, decision, note, principal.subject, self.clock())
             uow.vacancies.save(decided)
-            uow.stage(announcement(decided).event())
+            uow.stage(announcement(decided).event(SOURCE))
         return decided
 
     def get(self, principal, vacancy_id: str) -> Vacancy:

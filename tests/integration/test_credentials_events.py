@@ -7,9 +7,9 @@ from sqlalchemy import text
 
 from services.credentials.adapters.sql import SqlUnitOfWork
 from services.credentials.app import SERVICE
-from services.credentials.events import CredentialAssessed
 from shared.events import Event
 from shared.kafka_bus import KafkaBus
+from shared.published.credentials import CredentialAssessed
 from shared.service import build_container, make_relay
 from shared.settings import load_settings
 from shared.topics import TopicSpec

@@ -11,13 +11,13 @@ from sqlalchemy import func, select
 from services.profiles.adapters.memory import KeywordNormalizer
 from services.profiles.adapters.sql import SqlUnitOfWork, profile_keys_table, profiles_table
 from services.profiles.adapters.taxonomy import TaxonomyCodeBook
-from services.profiles.events import ProfilePublished, ProfileWithdrawn
 from services.profiles.usecases import ProfileService
 from services.registry import load_service
 from shared.db import make_engine, migrate, session_factory
 from shared.events import Event
 from shared.kafka_bus import KafkaBus
 from shared.outbox import Outbox, OutboxRelay, SqlOutboxStore, outbox_table
+from shared.published.profiles import ProfilePublished, ProfileWithdrawn
 from shared.topics import TopicSpec
 from tests.integration.kafka_tools import topic_records
 from tests.unit.profiles.factories import LIMA, YES, details

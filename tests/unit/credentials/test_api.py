@@ -6,8 +6,8 @@ import pytest
 
 from services.credentials.adapters.memory import InMemoryUnitOfWork
 from services.credentials.app import SERVICE
-from services.credentials.events import CredentialAssessed
 from shared.bus import InMemoryBus
+from shared.published.credentials import CredentialAssessed
 from shared.service import build_container
 from shared.settings import load_settings
 

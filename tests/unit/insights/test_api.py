@@ -4,8 +4,8 @@ import pytest
 
 from services.insights.adapters.memory import memory_uow_factory
 from services.insights.app import SERVICE
-from services.insights.events import parse
 from services.insights.usecases import InsightsService
+from shared.published.vacancies import parse
 from tests.unit.insights.support import new_id, published
 
 

@@ -3,8 +3,8 @@
 import pytest
 
 from services.insights.adapters.memory import InMemoryUnitOfWork, memory_uow_factory
-from services.insights.events import parse
 from services.insights.usecases import InsightsService
+from shared.published.vacancies import parse
 from tests.unit.insights.support import closed, held, new_id, published
 
 

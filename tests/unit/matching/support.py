@@ -8,18 +8,17 @@ import uuid
 
 import numpy as np
 
+from services.matching import events
 from services.matching.adapters.sql import SqlEmbeddingCache, SqlReadModels
 from services.matching.domain.readmodels import CredentialView, ProfileView, VacancyView
-from services.matching.events import (
-    MATCHES,
-    CredentialAssessed,
-    PlacementRecorded,
-    ProfilePublished,
-    VacancyPublished,
-)
+from services.matching.events import MATCHES
 from services.matching.index import FakeIndex
 from services.matching.usecases import MatchingService
 from shared.encoders import CachedEncoder, InMemoryEmbeddingCache
+from shared.published.credentials import CredentialAssessed
+from shared.published.placements import PlacementRecordedV1
+from shared.published.profiles import ProfilePublished
+from shared.published.vacancies import VacancyPublished
 from shared.taxonomy import load_taxonomy
 
 NOW = "2026-03-01T10:00:00+00:00"
@@ -83,24 +82,24 @@ def assessed_credentials(datas) -> list[CredentialAssessed]:
     return [CredentialAssessed.from_data(d) for d in datas]
 
 
-def recorded_placements(datas) -> list[PlacementRecorded]:
+def recorded_placements(datas) -> list[PlacementRecordedV1]:
     """Return ``placement.recorded`` data parsed as the handler parses it."""
-    return [PlacementRecorded.from_data(d) for d in datas]
+    return [PlacementRecordedV1.from_data(d) for d in datas]
 
 
 def profile_view(data) -> ProfileView:
     """Return the read model of ``profile.published`` data."""
-    return ProfilePublished.from_data(data).profile
+    return events.profile_view(ProfilePublished.from_data(data))
 
 
 def vacancy_view(data) -> VacancyView:
     """Return the read model of ``vacancy.published`` data."""
-    return VacancyPublished.from_data(data).vacancy
+    return events.vacancy_view(VacancyPublished.from_data(data))
 
 
 def credential_view(data) -> CredentialView:
     """Return the read model of ``credential.assessed`` data."""
-    return CredentialAssessed.from_data(data).credential
+    return events.credential_view(CredentialAssessed.from_data(data))
 
 
 def profile(**over) -> dict:

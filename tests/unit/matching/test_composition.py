@@ -8,9 +8,11 @@ from services.matching.adapters.memory import InMemoryReadModels
 from services.matching.adapters.sql import SqlReadModels
 from services.matching.api import SERVICE_KEY
 from services.matching.app import SERVICE, build_service, handlers, service_of
-from services.matching.events import MatchSuggested, ProfilePublished, VacancyPublished
 from shared.bus import InMemoryBus
 from shared.events import new_event
+from shared.published.matches import MatchSuggested
+from shared.published.profiles import ProfilePublished
+from shared.published.vacancies import VacancyPublished
 from shared.service import build_container
 from shared.settings import load_settings
 from tests.unit.matching.support import HashingTestEncoder, profile, vacancy

@@ -3,7 +3,7 @@
 The people below are recorded as the profiles service records them (``services.profiles.domain``), with their
 protected attributes in the structured fields and in their own free text (their names, phone, e-mail and
 document number in the CV lines they dictated). Their ``profile.published`` events are built by the profiles
-service's own publishing code (``services.profiles.events.ProfilePublished.of``) and checked against the
+service's own publishing code (``services.profiles.events.published``) and checked against the
 contract, exactly as the outbox does, then consumed by matching. So whatever of those attributes reaches
 matching through the real path reaches it here, and any use of it shows up as a changed score, order, blocker
 or explanation.
@@ -16,7 +16,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from services.matching.adapters.memory import InMemoryReadModels
-from services.matching.events import ProfilePublished, VacancyPublished
 from services.matching.index import FakeIndex
 from services.matching.usecases import MatchingService
 from services.profiles.domain.model import (
@@ -29,10 +28,12 @@ from services.profiles.domain.model import (
     WorkAuthorization,
     new_profile,
 )
-from services.profiles.events import ProfilePublished as ProfileEvent
+from services.profiles.events import published
 from shared.auth import Principal
 from shared.encoders import CachedEncoder, InMemoryEmbeddingCache
 from shared.events import SchemaRegistry, new_event
+from shared.published.profiles import ProfilePublished
+from shared.published.vacancies import VacancyPublished
 from shared.taxonomy import load_taxonomy
 from tests.unit.matching.support import HashingTestEncoder, vacancy
 
@@ -93,7 +94,7 @@ def published_by_profiles(profile_id: str, who: dict, **changes) -> dict:
     """Return the ``profile.published`` data the profiles service's own publishing code builds, contract-checked."""
     profile = new_profile(profile_id, "centre-lima", details(who, **changes),
                           {"matching": True, "introductions": True, "statistics": True}, "counsellor-1", AT)
-    event = ProfileEvent.of(profile, "es", TODAY).event("/services/profiles")
+    event = published(profile, "es", TODAY).event("/services/profiles")
     CONTRACTS.validate(event)  # as the outbox does before anything leaves
     return event.data
 

@@ -16,9 +16,9 @@ from services.profiles.domain.model import (
     ProfileDetails,
     WorkAuthorization,
 )
-from services.profiles.events import VacancyPublished
 from services.profiles.usecases import PlacementService, ProfileService
 from shared.events import SchemaRegistry
+from shared.published.vacancies import FindingRef, PublishedPay, VacancyHeld, VacancyPublished
 from tests.conftest import ROOT
 
 TODAY = date(2026, 3, 10)
@@ -92,7 +92,18 @@ VACANCY = "5b0c1d2e-3f4a-4b5c-8d6e-7f8091a2b3c4"  # the hotel's cook, in Lima
 def vacancy_published(vacancy_id: str = VACANCY, employer: str = "hotel-miraflores",
                       title: str = "Cocinero de línea") -> VacancyPublished:
     """Return the typed vacancy event profiles reads when a vacancy opens."""
-    return VacancyPublished(vacancy_id, employer, title, "PE", NOW - timedelta(days=3))
+    return VacancyPublished(
+        vacancy_id=vacancy_id, employer_id=employer, title=title, description="Platos calientes.", language="es",
+        occupation="5120", required_skills=(), nice_skills=(), languages=(), country="PE", city="Lima",
+        remote=False, openings=1, pay=PublishedPay(1500.0, "PEN", "month", 1500.0), hours_per_week=44.0,
+        contract_type="permanent", start_date=None, closing_date=None, licence_required=False,
+        credential_required=None, work_authorization_required=True, warnings=(),
+        published_at=NOW - timedelta(days=3))
+
+
+def vacancy_held(vacancy_id: str = VACANCY, employer: str = "hotel-miraflores", at: datetime = NOW) -> VacancyHeld:
+    """Return the typed vacancy event profiles reads when the gate holds a vacancy."""
+    return VacancyHeld(vacancy_id, employer, "PE", "5120", (FindingRef("pay_below_minimum", "/pay/amount"),), at)
 
 
 def make_placements(store: MemoryStore, clock: Clock | None = None, *,

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from services.profiles.domain.model import Experience, new_profile
 from services.profiles.domain.publishing import may_publish
-from services.profiles.events import ProfilePublished
+from services.profiles.events import published
 from tests.unit.profiles.factories import NOW, REGISTRY, TODAY, YES, details
 
 
@@ -32,7 +32,7 @@ def test_nothing_is_published_without_consent_to_matching():
 
 def test_published_data_matches_the_contract_and_carries_no_identity():
     profile = new_profile("8b3c4d5e-6f7a-4b8c-8d9e-1f2a3b4c5d6e", "centre-lima", details(), YES, "ana", NOW)
-    event = ProfilePublished.of(profile, "es", TODAY).event("/services/profiles")
+    event = published(profile, "es", TODAY).event("/services/profiles")
     REGISTRY.validate(event)
     data = event.data
     text = json.dumps(data, ensure_ascii=False)

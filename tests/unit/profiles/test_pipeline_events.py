@@ -6,16 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from services.profiles.domain.placements import APPLIED, INTRODUCED, NOT_HIRED, PROPOSED, STAGES, propose
-from services.profiles.events import (
-    PlacementRecordedV1,
-    PlacementRecordedV2,
-    VacancyClosed,
-    VacancyHeld,
-    VacancyPublished,
-    placement_events,
-    read_vacancy_event,
-)
+from services.profiles.events import compatible, placement_events, recorded
 from shared.events import SchemaViolation, new_event
+from shared.published.placements import PlacementRecordedV2
 from tests.unit.profiles.factories import REGISTRY as CONTRACTS
 
 SOURCE = "/services/profiles"
@@ -42,7 +35,7 @@ def test_each_step_matches_the_v2_contract_reads_back_and_carries_no_note(path):
         assert event.subject == PLACEMENT and "Nota" not in event.to_json().decode()
         assert "987654321" not in event.to_json().decode()
     v2 = PlacementRecordedV2.from_data(events[0].data)
-    assert v2 == PlacementRecordedV2.of(p, p.history[-1], p.previous_stage)
+    assert v2 == recorded(p, p.history[-1], p.previous_stage)
     assert (v2.stage, v2.previous_stage) == (p.stage, p.previous_stage)
 
 
@@ -51,13 +44,12 @@ def test_the_v1_twin_exists_only_for_the_stages_v1_knows_and_says_the_same_step(
                 "left": "withdrawn"}
     for stage in STAGES:
         v2 = PlacementRecordedV2(PLACEMENT, PROFILE, VACANCY, stage, PROPOSED, AT, AT.date())
-        v1 = PlacementRecordedV1.compatible(v2)
+        v1 = compatible(v2)
         if stage not in expected:
             assert v1 is None, stage
             continue
         CONTRACTS.validate(v1.event(SOURCE))
         assert (v1.outcome, v1.recorded_at, v1.placement_id) == (expected[stage], AT, PLACEMENT)
-        assert PlacementRecordedV1.from_data(v1.to_data()) == v1
 
 
 def test_the_v2_contract_refuses_a_previous_stage_at_proposed_and_its_absence_later():
@@ -67,23 +59,3 @@ def test_the_v2_contract_refuses_a_previous_stage_at_proposed_and_its_absence_la
                 {**good.to_data(), "note": "x"}):
         with pytest.raises(SchemaViolation):
             CONTRACTS.validate(new_event(PlacementRecordedV2.TYPE, SOURCE, PLACEMENT, bad))
-
-
-def test_profiles_reads_the_vacancy_events_as_the_vacancies_contract_writes_them():
-    published = {
-        "vacancy_id": VACANCY, "employer_id": "hotel-miraflores", "title": "Cocinero de línea",
-        "description": "Platos calientes.", "language": "es", "occupation": "5120", "required_skills": [],
-        "nice_skills": [], "languages": [], "country": "PE", "city": "Lima", "remote": False, "openings": 1,
-        "pay": {"amount": 1500, "currency": "PEN", "period": "month", "monthly_equivalent": 1500},
-        "hours_per_week": 44, "contract_type": "permanent", "licence_required": False,
-        "work_authorization_required": True, "warnings": [], "published_at": "2026-03-01T10:00:00Z"}
-    held = {"vacancy_id": VACANCY, "employer_id": "hotel-miraflores", "country": "PE",
-            "reasons": [{"code": "pay_below_minimum", "field": "/pay/amount"}], "held_at": "2026-03-02T10:00:00+00:00"}
-    closed = {"vacancy_id": VACANCY, "reason": "filled", "closed_at": "2026-03-03T10:00:00+00:00"}
-    for event_type, data in ((VacancyPublished.TYPE, published), (VacancyHeld.TYPE, held),
-                             (VacancyClosed.TYPE, closed)):
-        CONTRACTS.validate(new_event(event_type, "/services/vacancies", VACANCY, data))
-    assert read_vacancy_event(VacancyPublished.TYPE, published) == VacancyPublished(
-        VACANCY, "hotel-miraflores", "Cocinero de línea", "PE", datetime(2026, 3, 1, 10, tzinfo=UTC))
-    assert read_vacancy_event(VacancyHeld.TYPE, held).held_at == datetime(2026, 3, 2, 10, tzinfo=UTC)
-    assert read_vacancy_event(VacancyClosed.TYPE, closed).reason == "filled"

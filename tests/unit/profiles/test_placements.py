@@ -7,16 +7,12 @@ from datetime import date, timedelta
 import pytest
 
 from services.profiles.domain.placements import APPLIED, HIRED, INTERVIEW, INTRODUCED, LEFT, NOT_HIRED, PROPOSED
-from services.profiles.events import (
-    PLACEMENTS,
-    PlacementRecordedV1,
-    PlacementRecordedV2,
-    ProfileWithdrawn,
-    VacancyClosed,
-    VacancyHeld,
-)
+from services.profiles.events import PLACEMENTS
 from services.profiles.ports import ListFilters, PlacementFilters
 from shared.errors import Conflict, Forbidden, Invalid, NotFound, PreconditionFailed, PreconditionRequired
+from shared.published.placements import PlacementRecordedV1, PlacementRecordedV2
+from shared.published.profiles import ProfileWithdrawn
+from shared.published.vacancies import VacancyClosed
 from tests.unit.profiles.factories import (
     ADMIN,
     CUCUTA,
@@ -30,6 +26,7 @@ from tests.unit.profiles.factories import (
     details,
     make_placements,
     make_service,
+    vacancy_held,
     vacancy_published,
 )
 
@@ -84,7 +81,7 @@ def test_a_placement_needs_a_vacancy_profiles_knows_and_that_is_open(world):
     with pytest.raises(Invalid) as unknown:
         pipeline.propose(LIMA, person.id, "00000000-0000-4000-8000-000000000000")
     assert (unknown.value.code, unknown.value.pointer) == ("vacancy_unknown", "/vacancy_id")
-    pipeline.record_vacancies([VacancyHeld(VACANCY, "hotel-miraflores", "PE", NOW)])
+    pipeline.record_vacancies([vacancy_held()])
     with pytest.raises(Conflict) as held:
         pipeline.propose(LIMA, person.id, VACANCY)
     assert held.value.code == "vacancy_not_open" and store.placements == {} and store.events == []
@@ -381,7 +378,7 @@ def test_merging_gives_the_duplicates_pipeline_to_the_kept_profile_and_drops_a_c
 
 def test_a_vacancys_title_survives_a_hold_and_a_closing_of_a_vacancy_never_seen_is_not_kept(world):
     _, pipeline, store, _, _ = world
-    pipeline.record_vacancies([VacancyHeld(VACANCY, "hotel-miraflores", "PE", NOW + timedelta(hours=1)),
+    pipeline.record_vacancies([vacancy_held(at=NOW + timedelta(hours=1)),
                                VacancyClosed("00000000-0000-4000-8000-000000000000", "expired", NOW)])
     held = store.vacancies[VACANCY]
     assert (held.status, held.title, held.changed_at) == ("held", "Cocinero de línea", NOW + timedelta(hours=1))

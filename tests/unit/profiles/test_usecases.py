@@ -7,12 +7,12 @@ import pytest
 
 from services.profiles.domain.model import Actor, Document
 from services.profiles.domain.rules import InvalidProfile
-from services.profiles.events import ProfilePublished, ProfileWithdrawn
 from services.profiles.ports import ListFilters
 from services.profiles.usecases import ROLES
 from shared.auth import Authenticator, TokenIssuer
 from shared.errors import Forbidden, Invalid, NotFound, PreconditionFailed, PreconditionRequired
 from shared.pagination import encode_cursor
+from shared.published.profiles import ProfilePublished, ProfileWithdrawn
 from tests.unit.profiles.factories import ADMIN, CUCUTA, LIMA, LIMA_2, NO, YES, Clock, details, make_service
 
 PUBLISHED, WITHDRAWN = ProfilePublished.TYPE, ProfileWithdrawn.TYPE
