@@ -172,7 +172,7 @@ def test_nationality_words_a_person_writes_about_themselves_do_not_move_their_sc
                                                                     "statistics": True}, "counsellor-1", AT)
         job = profile.details.experience[0]
         profile.details.experience[0] = replace(job, description=f"{words} {job.description}")
-        event = ProfileEvent.of(profile, "es", TODAY).event("/services/profiles")
+        event = published(profile, "es", TODAY).event("/services/profiles")
         CONTRACTS.validate(event)
         return event.data
 

@@ -53,7 +53,7 @@ def test_published_free_text_holds_only_work_sentences_without_health_origin_add
     profile = new_profile("8b3c4d5e-6f7a-4b8c-8d9e-1f2a3b4c5d6e", "centre-lima",
                           details(experience=[job], skills_text="Cocina criolla. Soy haitiana y tengo VIH."),
                           YES, "ana", NOW)
-    data = ProfilePublished.of(profile, "es", TODAY).event("/services/profiles").data
+    data = published(profile, "es", TODAY).event("/services/profiles").data
     assert data["text"] == {"skills": "Cocina criolla.",
                             "experience": "Cocinera. Trabajé de cocinera […] en la […] con la señora [name];"}
 
@@ -74,6 +74,6 @@ def test_consent_to_notifications_is_recorded_only_once_asked_and_kept_when_a_cl
 def test_published_data_never_says_whether_the_person_takes_notifications():
     profile = new_profile("8b3c4d5e-6f7a-4b8c-8d9e-1f2a3b4c5d6e", "centre-lima", details(),
                           {**YES, "notifications": True}, "ana", NOW)
-    event = ProfilePublished.of(profile, "es", TODAY).event("/services/profiles")
+    event = published(profile, "es", TODAY).event("/services/profiles")
     REGISTRY.validate(event)
     assert "notifications" not in event.data["consents"]
