@@ -675,6 +675,7 @@ class FakeProfiles:
     def suggest(self, token, lang, text, text_lang=None, kind=None, limit=8):
         """Return the taxonomy's occupations and skills whose label or synonym appears in the text."""
         from shared.taxonomy import load_taxonomy
+        from shared.taxonomy.langdetect import detect_language
 
         claims = self._claims("suggest", token, text, kind)
         if claims.get("role") != "counsellor":
@@ -686,7 +687,8 @@ class FakeProfiles:
             if (kind and kind != wanted) or (wanted == "occupation" and concept.level != 4):
                 continue
             if len(term) > 3 and f" {fold(term, punctuation=False)} " in folded and code not in found:
-                found[code] = {"code": code, "kind": wanted, "label": concept.label(text_lang or lang),
+                # As the service does: labels in the text's language (detected when not given), not the caller's.
+                found[code] = {"code": code, "kind": wanted, "label": concept.label(text_lang or detect_language(text)),
                                "score": 1.0, "via": "synonym"}
         return Reply(200, {"items": list(found.values())[:limit]})
 

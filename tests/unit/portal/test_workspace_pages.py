@@ -289,6 +289,19 @@ def test_skills_puente_reads_are_confirmed_or_rejected_one_by_one(counsellor, pr
                                      "start": "2012-01-01", "end": "2019-12-31"}]
 
 
+def test_what_puente_reads_in_a_french_story_is_named_in_the_counsellors_language(counsellor, profiles):
+    pid = intake(counsellor, profiles)
+    story = {"jobs-0-title": "Soudeur", "jobs-0-description": "Soudage MIG de portails en acier.",
+             "skills_text": "soudage MIG", "action": "suggest"}
+    page = text(submit(counsellor, f"/workspace/people/{pid}/intake/experience", story))
+    assert 'value="7212"' in page and 'name="skill-S1512"' in page
+    assert "Welders and flamecutters" in page and "MIG/MAG welding (GMAW)" in page
+    assert "Soudeurs et oxycoupeurs" not in page and "Soudage MIG/MAG" not in page
+    html = counsellor.post("/workspace/suggestions", data={"text": "soudage MIG de portails", "kind": "skill"},
+                           headers={"X-CSRFToken": csrf(page)}).json["html"]
+    assert "MIG/MAG welding (GMAW)" in html and "Soudage MIG/MAG" not in html
+
+
 def test_a_job_row_with_a_story_but_no_job_is_refused(counsellor, profiles):
     pid = intake(counsellor, profiles)
     response = submit(counsellor, f"/workspace/people/{pid}/intake/experience",
