@@ -115,8 +115,10 @@ def serve(service: str, bind: str, workers: int, threads: int) -> None:
     container.engine.dispose()
 
     def load():
+        from shared.service import served_app
+
         _, worker_container = _container(service, check=False, migrate=False)
-        return definition.create_app(worker_container)
+        return served_app(definition, worker_container)
 
     run_gunicorn(load, bind=bind, workers=workers, threads=threads)
 

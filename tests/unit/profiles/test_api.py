@@ -160,3 +160,17 @@ def test_suggestions_come_from_the_normaliser(app):
     response = app.test_client().post("/api/v1/profiles/suggestions", json={"text": "ayudante de cocina"},
                                       headers=auth(app))
     assert response.status_code == 200 and response.json["items"][0]["code"] == "S3001"
+
+
+def test_a_served_worker_builds_the_taxonomy_normaliser_before_the_first_suggestion(app):
+    built = []
+
+    class Normalizer:
+        def warm(self):
+            built.append(True)
+
+    app.extensions["puente.profiles"].normalizer = Normalizer()
+    SERVICE.warm_up(app)
+    assert built == [True]
+    app.extensions["puente.profiles"].normalizer = NORMALIZER  # a fake with nothing to build is left alone
+    SERVICE.warm_up(app)
