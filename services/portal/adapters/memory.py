@@ -240,6 +240,7 @@ class FakeVacancies:
 
     def _localised(self, vacancy: dict, lang: str) -> dict:
         out = copy.deepcopy(vacancy)
+        out["employer_name"] = self.employers.get(vacancy["employer_id"], {}).get("name", vacancy["employer_id"])
         for finding in out["findings"]:
             finding["message"] = FAKE_MESSAGES.get(lang[:2], FAKE_MESSAGES["en"])
         return out
@@ -308,10 +309,11 @@ class FakeVacancies:
         return Reply(200, {"items": found})
 
     def get_employer(self, token, lang, org_id):
-        """Read a registered employer."""
+        """Read a registered employer: its own organisation and administrators only, as the service does."""
         self._guard("get_employer", token)
         employer = self.employers.get(org_id)
-        if employer is None:
+        claims = jwt.decode(token, options={"verify_signature": False})
+        if employer is None or (claims.get("org") != org_id and claims.get("role") != "admin"):
             return Reply(404, {"status": 404, "title": "Not Found"})
         return Reply(200, {**employer, "org_id": org_id})
 

@@ -182,12 +182,11 @@ def person(profile_id: str):
 
 # -- matches ----------------------------------------------------------------------------------------------
 class VacancyDetails:
-    """The vacancies, employers' names and minimum wages a page needs, each read once per request."""
+    """The vacancies and minimum wages a page needs, each read once per request."""
 
     def __init__(self, token: str, lang_: str):
         self.token, self.lang = token, lang_
         self.vacancies: dict[str, dict | None] = {}
-        self.employers: dict[str, str] = {}
         self.minimums: dict[str, dict | None] = {}
 
     def vacancy(self, vacancy_id: str) -> dict | None:
@@ -197,15 +196,11 @@ class VacancyDetails:
             self.vacancies[vacancy_id] = reply.body if reply.ok else None
         return self.vacancies[vacancy_id]
 
-    def employer(self, org_id: str) -> str:
-        """Return an employer's name (its id when it cannot be read)."""
-        if org_id not in self.employers:
-            try:
-                reply = vacancies().get_employer(self.token, self.lang, org_id)
-            except ServiceUnavailable:
-                reply = Reply(503, None)
-            self.employers[org_id] = (reply.body or {}).get("name", org_id) if reply.ok else org_id
-        return self.employers[org_id]
+    @staticmethod
+    def employer(vacancy: dict) -> str:
+        """Return the name of a vacancy's employer, as its public page shows it (the employer's own record is
+        not a counsellor's to read)."""
+        return vacancy.get("employer_name") or vacancy.get("employer_id", "")
 
     def minimum(self, country: str) -> dict | None:
         """Return a country's monthly minimum wage, or None."""
@@ -264,7 +259,7 @@ def matches(profile_id: str):
             continue
         rank = base + index
         shown.append({"item": item, "vacancy": vacancy, "rank": rank, "fit": fit,
-                      "employer": details.employer(vacancy.get("employer_id", "")),
+                      "employer": details.employer(vacancy),
                       "minimum": details.minimum(vacancy.get("country", "")),
                       "placement": placements.get(item["vacancy_id"]),
                       "why": logic.why_not_higher(item, rank - 1)})
@@ -402,7 +397,7 @@ def introduce(profile_id: str, vacancy_id: str):
     vacancy = details.vacancy(vacancy_id)
     if vacancy is None:
         abort(404)
-    employer = details.employer(vacancy.get("employer_id", ""))
+    employer = details.employer(vacancy)
     form = IntroductionConsentForm()
     if request.method == "GET":
         asked = request.args.get("in")
@@ -499,7 +494,7 @@ def print_profile(profile_id: str):
     for item in _items(reply):
         vacancy = details.vacancy(item["vacancy_id"])
         if vacancy is not None:
-            employer = details.employer(vacancy.get("employer_id", ""))
+            employer = details.employer(vacancy)
             jobs.append({"item": item, "vacancy": vacancy, "employer": employer})
         if len(jobs) == 3:
             break
