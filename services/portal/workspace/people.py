@@ -177,7 +177,8 @@ def person(profile_id: str):
     return render_template("workspace/person.html", profile=profile, credentials=creds, credentials_ok=creds_ok,
                            placements=placements, done=done, resume=logic.resume_step(done), warnings=warnings,
                            stage_names=STAGE_NAMES, next_stages=logic.next_stages, label=label,
-                           status_names=CREDENTIAL_STATUSES, today=date.today().isoformat(), merge_form=None)
+                           status_names=CREDENTIAL_STATUSES, today=date.today().isoformat(), merge_form=None,
+                           spoken=dict(SPOKEN))
 
 
 # -- matches ----------------------------------------------------------------------------------------------

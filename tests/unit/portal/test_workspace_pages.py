@@ -550,6 +550,16 @@ def test_the_employer_sees_names_and_contacts_only_of_people_introduced_with_con
     assert f'href="/employer/vacancies/{vacancy}/candidates">Candidates' in listing
 
 
+def test_an_introduced_persons_languages_read_as_names_and_levels_in_the_readers_language(
+        app, counsellor, profiles, fake, matching):
+    employer, vacancy, introduced, _ = employer_with_candidates(app, profiles, fake, matching)
+    profiles.profiles[introduced]["languages"] = [{"code": "ht", "level": "native"}, {"code": "pt", "level": "B1"}]
+    page = text(employer.get(f"/employer/vacancies/{vacancy}/candidates", headers={"Accept-Language": "pt"}))
+    assert "Idiomas: Crioulo haitiano Nativo, Português B1" in page and "native" not in page
+    person = text(counsellor.get(f"/workspace/people/{introduced}"))
+    assert "Haitian Creole Native, Portuguese B1" in person
+
+
 def test_an_employer_asks_for_an_introduction_and_the_centre_sees_it_first_in_its_queue(
         app, counsellor, profiles, fake, matching):
     employer, vacancy, _, suggested = employer_with_candidates(app, profiles, fake, matching)
