@@ -4,7 +4,7 @@ button that asks the person's centre for an introduction."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from services.portal.ports import ServiceUnavailable
@@ -19,8 +19,9 @@ SUGGESTED = 20
 
 
 def _vacancy_or_404(token: str, vacancy_id: str) -> dict:
+    """Return one of the signed-in employer's own vacancies; another employer's, even published, is a 404."""
     reply = vacancies().get_vacancy(token, lang(), vacancy_id)
-    if not reply.ok:
+    if not reply.ok or reply.body.get("employer_id") != g.user.org:
         abort(404)
     return reply.body
 

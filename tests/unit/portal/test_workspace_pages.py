@@ -578,12 +578,13 @@ def test_another_employer_cannot_see_the_candidates_of_a_vacancy(app, profiles, 
     fake.vacancies[vacancy]["status"] = "held"  # only its employer may read it then
     stranger = other_role(app, "employer", Organisation("employer-other", "Other", "employer"))
     assert stranger.get(f"/employer/vacancies/{vacancy}/candidates").status_code == 404
-    fake.vacancies[vacancy]["status"] = "published"
-    page = text(stranger.get(f"/employer/vacancies/{vacancy}/candidates"))
-    assert "Inés" not in page and suggested not in page
+    fake.vacancies[vacancy]["status"] = "published"  # its public page is anyone's; its candidates stay its own
+    refused = stranger.get(f"/employer/vacancies/{vacancy}/candidates")
+    assert refused.status_code == 404 and "Inés" not in text(refused) and suggested not in text(refused)
+    own = text(stranger.get("/employer/vacancies"))
     assert stranger.post(f"/employer/vacancies/{vacancy}/candidates/request",
-                         data={"csrf_token": csrf(page), "candidate": suggested}).status_code == 404
-    assert not profiles.requests
+                         data={"csrf_token": csrf(own), "candidate": suggested}).status_code == 404
+    assert not profiles.requests and ("candidates", vacancy, None) not in matching.calls
 
 
 def test_the_candidates_page_is_for_employers_only(app, counsellor, visitor, profiles, fake, matching):
