@@ -115,8 +115,10 @@ def serve(service: str, bind: str, workers: int, threads: int) -> None:
     container.engine.dispose()
 
     def load():
+        from shared.service import served_app
+
         _, worker_container = _container(service, check=False, migrate=False)
-        return definition.create_app(worker_container)
+        return served_app(definition, worker_container)
 
     run_gunicorn(load, bind=bind, workers=workers, threads=threads)
 
@@ -284,6 +286,45 @@ def apikey_create(role: str, org: str, label: str) -> None:
 
     _, container = _container("portal", check=False, needs_bus=False)
     click.echo(create_api_key(container.authenticator.api_keys, role, org, label))
+
+
+@main.group()
+def account() -> None:
+    """Manage the portal's accounts of people (counsellors, ministry staff, administrators, employers)."""
+
+
+@account.command("create")
+@click.option("--email", required=True)
+@click.option("--role", required=True, type=click.Choice(["employer", "counsellor", "ministry", "admin"]))
+@click.option("--org", required=True, help="The organisation's id, as the services know it (e.g. centre-lima).")
+@click.option("--org-name", required=True, help="The organisation's name, as its pages show it.")
+@click.option("--org-kind", type=click.Choice(["employer", "centre", "ministry", "platform"]),
+              help="Defaults from the role: counsellor → centre, admin → platform.")
+def account_create(email: str, role: str, org: str, org_name: str, org_kind: str | None) -> None:
+    """Create a person's account (and its organisation if new); the password is read from the terminal or stdin.
+
+    Outside ``puente up`` (whose demo creates its accounts) this is how a deployment gets its first counsellors.
+    """
+    from werkzeug.security import check_password_hash, generate_password_hash
+
+    from services.portal.accounts import MIN_PASSWORD, AccountError, Accounts, Organisation
+    from services.portal.adapters.sql import SqlAccountStore
+
+    kind = org_kind or {"counsellor": "centre", "admin": "platform"}.get(role, role)
+    password = click.prompt("Password", hide_input=True, confirmation_prompt=True, err=True)
+    _, container = _container("portal", check=False, needs_bus=False)
+    accounts = Accounts(SqlAccountStore(container.sessions), generate_password_hash, check_password_hash)
+    try:
+        created = accounts.ensure_user(email, password, role, Organisation(org, org_name, kind))
+    except AccountError as exc:
+        reasons = {"email_invalid": f"--email: {email!r} is not an e-mail address",
+                   "password_short": f"the password must have at least {MIN_PASSWORD} characters"}
+        click.echo(f"error: {reasons.get(exc.code, exc.code)}", err=True)
+        raise SystemExit(1) from None
+    if not created:
+        click.echo(f"error: an account already uses {email}", err=True)
+        raise SystemExit(1)
+    click.echo(f"{role} account {email} created for {org}", err=True)
 
 
 # -- contracts -------------------------------------------------------------------------------------

@@ -69,6 +69,8 @@ class ServiceDefinition:
     paths: tuple[str, ...] = ()  # URL prefixes it answers when every service shares one port
     demo: Callable[[Container], int] | None = None  # loads demo data if absent; returns rows created
     migrations: Path | None = None  # the folder of its Alembic versions (services/<name>/migrations)
+    # Builds, in the background of a served worker, what the first request would otherwise wait for.
+    warm_up: Callable[[Flask], None] | None = None
 
     @property
     def url_prefixes(self) -> tuple[str, ...]:
@@ -123,6 +125,26 @@ def make_bus(settings: Settings) -> EventBus:
     # Several Puente installations (staging beside production, a test run) can share one cluster: each
     # prefixes its topics and consumer groups, and the code still names the real topics.
     return PrefixedBus(bus, settings.kafka_prefix) if settings.kafka_prefix else bus
+
+
+def served_app(service: ServiceDefinition, container: Container) -> Flask:
+    """Return the service's app for a server's worker, with its warm-up (if any) started on a daemon thread.
+
+    The worker answers (and is ready) at once; a request that arrives during the warm-up waits for the same
+    build rather than starting its own.
+    """
+    app = service.create_app(container)
+    if service.warm_up is not None:
+        warm_up = service.warm_up
+
+        def run() -> None:
+            try:
+                warm_up(app)
+            except Exception:  # noqa: BLE001 - the first request builds it again, and reports what fails
+                log.exception("warm-up of %s failed", service.name)
+
+        threading.Thread(target=run, name=f"{service.name}-warm-up", daemon=True).start()
+    return app
 
 
 def check_dependencies(container: Container, timeout_s: float) -> None:

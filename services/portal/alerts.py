@@ -214,8 +214,8 @@ class AlertRunner:
                 if not vacancy.ok:
                     continue
                 body = vacancy.body
-                employer = self.vacancies.get_employer(token, lang, body.get("employer_id", ""))
-                name = (employer.body or {}).get("name", "") if employer.ok else ""
+                # The employer's name as the public job page shows it (its record is not a counsellor's to read).
+                name = body.get("employer_name") or ""
                 jobs.append(Job(vacancy_id, body.get("title", ""), name, body.get("city"), body.get("country", "")))
         except ServiceUnavailable as exc:
             log.warning("job alert %s: the person could not be told: %s", alert.id, exc)

@@ -72,6 +72,15 @@ def create_app(container: Container, *, profiles: ProfileService | None = None,
     return app
 
 
+def warm_up(app: Flask) -> None:
+    """Build the taxonomy normaliser before a counsellor waits for it: the first suggestion or saved story would
+    otherwise take seconds (longer than the portal waits on a busy machine)."""
+    normalizer = app.extensions[SERVICE_KEY].normalizer
+    warm = getattr(normalizer, "warm", None)  # a test's fake has nothing to build
+    if warm is not None:
+        warm()
+
+
 def handlers(container: Container) -> dict[str, Handler]:
     """Return the handlers of the vacancy events: each run of them is applied in the consumer's transaction."""
 
@@ -108,4 +117,5 @@ SERVICE = ServiceDefinition(
     paths=tuple(b.url_prefix for b in BLUEPRINTS),
     demo=_demo,
     migrations=MIGRATIONS,
+    warm_up=warm_up,
 )

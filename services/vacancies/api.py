@@ -59,10 +59,13 @@ def findings_out(findings) -> list[dict]:
     return out
 
 
-def vacancy_out(v: Vacancy, suggestions=()) -> dict:
-    """Return the API view of a vacancy."""
+def vacancy_out(v: Vacancy, suggestions=(), names: dict[str, str] | None = None) -> dict:
+    """Return the API view of a vacancy; ``names`` keeps employers' names already read for a list."""
+    names = {} if names is None else names
+    if v.employer_id not in names:
+        names[v.employer_id] = service().employer_name(v)
     body = {**v.draft.to_dict(), "start_date": v.draft.start_date, "closing_date": v.draft.closing_date,
-            "id": v.id, "employer_id": v.employer_id, "status": v.status,
+            "id": v.id, "employer_id": v.employer_id, "employer_name": names[v.employer_id], "status": v.status,
             "findings": findings_out(v.findings), "version": v.version, "created_at": v.created_at,
             "updated_at": v.updated_at, "published_at": v.published_at, "closed_at": v.closed_at,
             "close_reason": v.close_reason, "monthly_equivalent": v.monthly_equivalent,
@@ -106,7 +109,8 @@ def list_(args):
     if page.next_cursor:
         next_url = url_for("vacancies.list_", _external=True, **{**args, "cursor": page.next_cursor})
         headers["Link"] = f'<{next_url}>; rel="next"'
-    return {"items": [vacancy_out(v) for v in page.items], "next_cursor": page.next_cursor}, 200, headers
+    names: dict[str, str] = {}
+    return {"items": [vacancy_out(v, names=names) for v in page.items], "next_cursor": page.next_cursor}, 200, headers
 
 
 @vacancies.post("/check")

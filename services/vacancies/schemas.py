@@ -105,6 +105,9 @@ class VacancyOut(VacancyIn):
 
     id = fields.String(required=True)
     employer_id = fields.String(required=True)
+    employer_name = fields.String(required=True, metadata={
+        "description": "The employer's name, as the vacancy's public page shows it (the organisation id when it "
+                       "never registered); the employer's record itself is its own"})
     status = fields.String(required=True, validate=validate.OneOf(STATUSES))
     findings = fields.List(fields.Nested(FindingOut), required=True)
     occupation_suggestions = fields.List(fields.Nested(SuggestionOut))

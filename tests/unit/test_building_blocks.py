@@ -1,5 +1,6 @@
 """The shared building blocks every service uses: errors, translation, cursors, ETags, UTC columns, fold."""
 
+import threading
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -131,3 +132,23 @@ def test_staged_events_are_published_only_when_the_work_commits():
         uow.stage(event)
         uow.stage_tombstone("s-1")
     assert uow.published == [event] and uow.tombstones == ["s-1"] and uow.commits == 1
+
+
+def test_a_served_app_answers_at_once_while_its_warm_up_runs_in_the_background():
+    from flask import Flask
+
+    from shared.service import ServiceDefinition, served_app
+
+    release, warmed = threading.Event(), []
+
+    def warm_up(app):
+        release.wait(10)  # longer than a request may wait
+        warmed.append(app)
+
+    definition = ServiceDefinition(name="slow", create_app=lambda _container: Flask("slow"), warm_up=warm_up)
+    app = served_app(definition, container=None)
+    assert warmed == []  # returned before the warm-up ended
+    release.set()
+    warm_thread = next(t for t in threading.enumerate() if t.name == "slow-warm-up")
+    warm_thread.join(5)
+    assert warmed == [app] and warm_thread.daemon

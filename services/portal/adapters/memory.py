@@ -355,6 +355,7 @@ class FakeVacancies:
 
     def _localised(self, vacancy: dict, lang: str) -> dict:
         out = copy.deepcopy(vacancy)
+        out["employer_name"] = self.employers.get(vacancy["employer_id"], {}).get("name", vacancy["employer_id"])
         for finding in out["findings"]:
             finding["message"] = FAKE_MESSAGES.get(lang[:2], FAKE_MESSAGES["en"])
         return out
@@ -423,10 +424,11 @@ class FakeVacancies:
         return Reply(200, {"items": found})
 
     def get_employer(self, token, lang, org_id):
-        """Read a registered employer."""
+        """Read a registered employer: its own organisation and administrators only, as the service does."""
         self._guard("get_employer", token)
         employer = self.employers.get(org_id)
-        if employer is None:
+        claims = jwt.decode(token, options={"verify_signature": False})
+        if employer is None or (claims.get("org") != org_id and claims.get("role") != "admin"):
             return Reply(404, {"status": 404, "title": "Not Found"})
         return Reply(200, {**employer, "org_id": org_id})
 
@@ -796,6 +798,7 @@ class FakeProfiles:
     def suggest(self, token, lang, text, text_lang=None, kind=None, limit=8):
         """Return the taxonomy's occupations and skills whose label or synonym appears in the text."""
         from shared.taxonomy import load_taxonomy
+        from shared.taxonomy.langdetect import detect_language
 
         claims = self._claims("suggest", token, text, kind)
         if claims.get("role") != "counsellor":
@@ -807,7 +810,8 @@ class FakeProfiles:
             if (kind and kind != wanted) or (wanted == "occupation" and concept.level != 4):
                 continue
             if len(term) > 3 and f" {fold(term, punctuation=False)} " in folded and code not in found:
-                found[code] = {"code": code, "kind": wanted, "label": concept.label(text_lang or lang),
+                # As the service does: labels in the text's language (detected when not given), not the caller's.
+                found[code] = {"code": code, "kind": wanted, "label": concept.label(text_lang or detect_language(text)),
                                "score": 1.0, "via": "synonym"}
         return Reply(200, {"items": list(found.values())[:limit]})
 

@@ -37,8 +37,9 @@ SUGGESTED = 20
 
 
 def _vacancy_or_404(token: str, vacancy_id: str) -> dict:
+    """Return one of the signed-in employer's own vacancies; another employer's, even published, is a 404."""
     reply = vacancies().get_vacancy(token, lang(), vacancy_id)
-    if not reply.ok:
+    if not reply.ok or reply.body.get("employer_id") != g.user.org:
         abort(404)
     return own_vacancy_or_404(reply.body)
 

@@ -326,8 +326,8 @@ def _occupation_choices(form, profile: dict, suggested: dict[int, list[dict]]) -
         row = entry.form
         current = row.occupation.data or ""
         choices = [(current, label(current, lang_))] if current else []
-        choices += [(s["code"], s.get("label") or label(s["code"], lang_)) for s in suggested.get(index, [])
-                    if s["code"] != current]
+        # Named in the counsellor's language: the service names them in the story's.
+        choices += [(s["code"], label(s["code"], lang_)) for s in suggested.get(index, []) if s["code"] != current]
         row.occupation.choices = options([*choices, ("", _("None of these, or not sure"))])
         if not current:
             row.occupation.data = ""

@@ -225,17 +225,17 @@ def person(profile_id: str):
     return render_template("workspace/person.html", profile=profile, credentials=creds, credentials_ok=creds_ok,
                            placements=placements, done=done, resume=logic.resume_step(done), warnings=warnings,
                            stage_names=STAGE_NAMES, next_stages=logic.next_stages, label=label,
-                           status_names=CREDENTIAL_STATUSES, today=date.today().isoformat(), merge_form=None)
+                           status_names=CREDENTIAL_STATUSES, today=date.today().isoformat(), merge_form=None,
+                           spoken=dict(SPOKEN))
 
 
 # -- matches ----------------------------------------------------------------------------------------------
 class VacancyDetails:
-    """The vacancies, employers' names and minimum wages a page needs, each read once per request."""
+    """The vacancies and minimum wages a page needs, each read once per request."""
 
     def __init__(self, token: str, lang_: str):
         self.token, self.lang = token, lang_
         self.vacancies: dict[str, dict | None] = {}
-        self.employers: dict[str, str] = {}
         self.minimums: dict[str, dict | None] = {}
 
     def vacancy(self, vacancy_id: str) -> dict | None:
@@ -245,15 +245,11 @@ class VacancyDetails:
             self.vacancies[vacancy_id] = reply.body if reply.ok else None
         return self.vacancies[vacancy_id]
 
-    def employer(self, org_id: str) -> str:
-        """Return an employer's name (its id when it cannot be read)."""
-        if org_id not in self.employers:
-            try:
-                reply = vacancies().get_employer(self.token, self.lang, org_id)
-            except ServiceUnavailable:
-                reply = Reply(503, None)
-            self.employers[org_id] = (reply.body or {}).get("name", org_id) if reply.ok else org_id
-        return self.employers[org_id]
+    @staticmethod
+    def employer(vacancy: dict) -> str:
+        """Return the name of a vacancy's employer, as its public page shows it (the employer's own record is
+        not a counsellor's to read)."""
+        return vacancy.get("employer_name") or vacancy.get("employer_id", "")
 
     def minimum(self, country: str) -> dict | None:
         """Return a country's monthly minimum wage, or None."""
@@ -287,7 +283,7 @@ def shown_match(item: dict, rank: int, filters: logic.MatchFilters, details: Vac
     if vacancy is None or (filters.country and vacancy.get("country") != filters.country):
         return None
     return {"item": item, "vacancy": vacancy, "rank": rank, "fit": fit,
-            "employer": details.employer(vacancy.get("employer_id", "")),
+            "employer": details.employer(vacancy),
             "minimum": details.minimum(vacancy.get("country", "")),
             "placement": placements.get(item["vacancy_id"]),
             "why": logic.why_not_higher(item, rank - 1)}
@@ -479,7 +475,7 @@ def introduce(profile_id: str, vacancy_id: str):
     vacancy = details.vacancy(vacancy_id)
     if vacancy is None:
         abort(404)
-    employer = details.employer(vacancy.get("employer_id", ""))
+    employer = details.employer(vacancy)
     form = IntroductionConsentForm()
     if request.method == "GET":
         asked = request.args.get("in")
@@ -594,7 +590,7 @@ def print_profile(profile_id: str):
     for item in _items(reply):
         vacancy = details.vacancy(item["vacancy_id"])
         if vacancy is not None:
-            employer = details.employer(vacancy.get("employer_id", ""))
+            employer = details.employer(vacancy)
             jobs.append({"item": item, "vacancy": vacancy, "employer": employer})
         if len(jobs) == 3:
             break

@@ -47,6 +47,10 @@ class TaxonomyNormalizer:
                 self._normalizer = Normalizer(self._taxonomy or load_taxonomy(), encoder=self._encoder)
             return self._normalizer
 
+    def warm(self) -> None:
+        """Build the normaliser and the language model it reads texts with (seconds, scikit-learn included)."""
+        self._get().normalize("warm up", kind="skill", limit=1)
+
     def suggest(self, text: str, lang: str | None = None, kind: str | None = None,
                 limit: int = 5) -> list[ConceptSuggestion]:
         return [ConceptSuggestion(m.code, m.kind, m.label, m.score, m.via)

@@ -16,7 +16,6 @@ from services.portal.app import messenger as messenger_of
 from services.portal.ports import MailUnavailable, TextMessage
 from shared.settings import load_settings
 from tests.unit.portal.conftest import csrf, signed_in_as, submit
-from tests.unit.portal.test_mail import smtp_server  # noqa: F401 - the loopback SMTP server fixture
 from tests.unit.portal.workspace_helpers import EMPLOYER_ID, add_person, add_vacancy, text
 
 EMPLOYER_ORG = Organisation(EMPLOYER_ID, "Constructora Andina", "employer")

@@ -290,6 +290,19 @@ def test_skills_puente_reads_are_confirmed_or_rejected_one_by_one(counsellor, pr
                                      "start": "2012-01-01", "end": "2019-12-31"}]
 
 
+def test_what_puente_reads_in_a_french_story_is_named_in_the_counsellors_language(counsellor, profiles):
+    pid = intake(counsellor, profiles)
+    story = {"jobs-0-title": "Soudeur", "jobs-0-description": "Soudage MIG de portails en acier.",
+             "skills_text": "soudage MIG", "action": "suggest"}
+    page = text(submit(counsellor, f"/workspace/people/{pid}/intake/experience", story))
+    assert 'value="7212"' in page and 'name="skill-S1512"' in page
+    assert "Welders and flamecutters" in page and "MIG/MAG welding (GMAW)" in page
+    assert "Soudeurs et oxycoupeurs" not in page and "Soudage MIG/MAG" not in page
+    html = counsellor.post("/workspace/suggestions", data={"text": "soudage MIG de portails", "kind": "skill"},
+                           headers={"X-CSRFToken": csrf(page)}).json["html"]
+    assert "MIG/MAG welding (GMAW)" in html and "Soudage MIG/MAG" not in html
+
+
 def test_a_job_row_with_a_story_but_no_job_is_refused(counsellor, profiles):
     pid = intake(counsellor, profiles)
     response = submit(counsellor, f"/workspace/people/{pid}/intake/experience",
@@ -538,6 +551,16 @@ def test_the_employer_sees_names_and_contacts_only_of_people_introduced_with_con
     assert f'href="/employer/vacancies/{vacancy}/candidates">Candidates' in listing
 
 
+def test_an_introduced_persons_languages_read_as_names_and_levels_in_the_readers_language(
+        app, counsellor, profiles, fake, matching):
+    employer, vacancy, introduced, _ = employer_with_candidates(app, profiles, fake, matching)
+    profiles.profiles[introduced]["languages"] = [{"code": "ht", "level": "native"}, {"code": "pt", "level": "B1"}]
+    page = text(employer.get(f"/employer/vacancies/{vacancy}/candidates", headers={"Accept-Language": "pt"}))
+    assert "Idiomas: Crioulo haitiano Nativo, Português B1" in page and "native" not in page
+    person = text(counsellor.get(f"/workspace/people/{introduced}"))
+    assert "Haitian Creole Native, Portuguese B1" in person
+
+
 def test_an_employer_asks_for_an_introduction_and_the_centre_sees_it_first_in_its_queue(
         app, counsellor, profiles, fake, matching):
     employer, vacancy, _, suggested = employer_with_candidates(app, profiles, fake, matching)
@@ -556,12 +579,13 @@ def test_another_employer_cannot_see_the_candidates_of_a_vacancy(app, profiles, 
     fake.vacancies[vacancy]["status"] = "held"  # only its employer may read it then
     stranger = other_role(app, "employer", Organisation("employer-other", "Other", "employer"))
     assert stranger.get(f"/employer/vacancies/{vacancy}/candidates").status_code == 404
-    fake.vacancies[vacancy]["status"] = "published"
-    page = text(stranger.get(f"/employer/vacancies/{vacancy}/candidates"))
-    assert "Inés" not in page and suggested not in page
+    fake.vacancies[vacancy]["status"] = "published"  # its public page is anyone's; its candidates stay its own
+    refused = stranger.get(f"/employer/vacancies/{vacancy}/candidates")
+    assert refused.status_code == 404 and "Inés" not in text(refused) and suggested not in text(refused)
+    own = text(stranger.get("/employer/vacancies"))
     assert stranger.post(f"/employer/vacancies/{vacancy}/candidates/request",
-                         data={"csrf_token": csrf(page), "candidate": suggested}).status_code == 404
-    assert not profiles.requests
+                         data={"csrf_token": csrf(own), "candidate": suggested}).status_code == 404
+    assert not profiles.requests and ("candidates", vacancy, None) not in matching.calls
 
 
 def test_the_candidates_page_is_for_employers_only(app, counsellor, visitor, profiles, fake, matching):

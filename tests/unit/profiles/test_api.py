@@ -177,3 +177,17 @@ def test_the_consent_to_notifications_is_optional_in_the_api_and_read_back_once_
                                                                                 "notifications": "maybe"}},
                          headers={**auth(app), "If-Match": '"3"'})
     assert refused.status_code == 422 and refused.json["errors"][0]["pointer"] == "/consents/notifications"
+
+
+def test_a_served_worker_builds_the_taxonomy_normaliser_before_the_first_suggestion(app):
+    built = []
+
+    class Normalizer:
+        def warm(self):
+            built.append(True)
+
+    app.extensions["puente.profiles"].normalizer = Normalizer()
+    SERVICE.warm_up(app)
+    assert built == [True]
+    app.extensions["puente.profiles"].normalizer = NORMALIZER  # a fake with nothing to build is left alone
+    SERVICE.warm_up(app)

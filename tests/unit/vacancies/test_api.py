@@ -97,3 +97,21 @@ def test_an_employer_gets_a_404_for_another_employers_record_and_never_its_tax_i
     assert refused.status_code == 404 and refused.mimetype == "application/problem+json"
     assert "900111222-3" not in refused.get_data(as_text=True)
     assert "obras@constructora-test.example" not in refused.get_data(as_text=True)
+
+
+def test_a_counsellor_reads_a_vacancys_employer_by_name_without_its_record(embedded, employer):
+    client = Client(embedded.wsgi)
+    record = {"name": "Constructora Test", "tax_id": "900111222-3", "country": "CO", "sector": "construction",
+              "contact_email": "obras@constructora-test.example"}
+    assert client.post("/api/v1/employers", json=record, headers=employer).status_code in (201, 409)
+    created = client.post("/api/v1/vacancies", json={**DRAFT, "pay": {**DRAFT["pay"], "amount": 2_000_000}},
+                          headers=employer)
+    assert created.status_code == 201 and created.json["employer_name"] == "Constructora Test"
+    token = embedded.containers["vacancies"].issuer.issue("c1", "counsellor", "centre-test")
+    counsellor = {"Authorization": f"Bearer {token}"}
+    read = client.get(f"/api/v1/vacancies/{created.json['id']}", headers=counsellor)
+    assert read.status_code == 200 and read.json["employer_name"] == "Constructora Test"
+    listed = client.get("/api/v1/vacancies?employer=employer-test", headers=counsellor)
+    assert {v["employer_name"] for v in listed.json["items"]} == {"Constructora Test"}
+    assert client.get("/api/v1/employers/employer-test", headers=counsellor).status_code == 404
+    assert "900111222-3" not in read.get_data(as_text=True)
