@@ -17,6 +17,11 @@ class MatchQuery(Schema):
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_LIMIT))
     cursor = fields.String(load_default=None, validate=validate.Length(max=64))
     lang = fields.String(load_default=None, validate=validate.OneOf(LANGS))
+    eligible = fields.Boolean(load_default=None, metadata={
+        "description": "true: only eligible items; false: only blocked ones, with their blockers and next steps "
+                       "(counsellors and admins; employers see eligible candidates only)"})
+    min_score = fields.Float(load_default=None, validate=validate.Range(min=0, max=1), metadata={
+        "description": "leave out items scoring below this, on top of the ranking's own relevance floor"})
 
     @validates_schema
     def _one_target(self, data, **kwargs):

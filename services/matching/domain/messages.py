@@ -79,3 +79,5 @@ UNKNOWN_OCCUPATION = N_("an uncoded occupation")
 # Why a ranking cannot be made (GET /api/v1/matches answers 404).
 PROFILE_NOT_FOUND = N_("no profile with this id takes part in matching")
 VACANCY_NOT_FOUND = N_("no open vacancy with this id")
+# An employer asked for candidates who are not eligible (GET /api/v1/matches answers 403).
+ELIGIBLE_ONLY = N_("Employers see only eligible candidates; leave out eligible or set it to true.")

@@ -44,6 +44,10 @@ class Weights:
     # matching-dev; with the former 0.35/0.35 blend, 0.45 alone gave 0.608 and keeping every pair 0.657.
     plausible: float = 0.35
     plausible_relative: float = 0.5
+    # A job a next step would unlock (a licence, a recognition, a language course) ranks by its score times
+    # ``blocked`` among the eligible ones, rather than after all of them (see ``order``); 0..1, where 1 ranks it
+    # level with an eligible job of the same score and 0 puts it after every eligible one.
+    blocked: float = 0.85
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> Weights:
@@ -55,6 +59,8 @@ class Weights:
         parsed = {k: float(v) for k, v in values.items()}
         if any(v < 0 for v in parsed.values()):
             raise ValueError("weights must not be negative")
+        if parsed.get("blocked", 0.0) > 1:
+            raise ValueError("blocked must be at most 1: a blocked job never outranks an eligible one of its score")
         return replace(cls(), **parsed)
 
 
@@ -190,24 +196,35 @@ def implausible(match: Match, plausible: float, best: float = 0.0, relative: flo
 
 
 def order(matches: Iterable[Match], *, by: str = "vacancy_id", plausible: float = 0.0,
-          relative: float = 1.0) -> list[Match]:
-    """Rank every eligible match before every ineligible one, each by score, ties by id so pages are stable.
+          relative: float = 1.0, blocked: float = 1.0) -> list[Match]:
+    """Rank pairs by how useful they are to the person now, ties by id so pages are stable.
 
-    Among the ineligible, a job that needs a move the person has ruled out comes last: a next step (a
-    licence, a language course) can unlock the others, while only the person can change that choice.
+    A job the person can reach ranks by ``usefulness``: its score, or its score times ``blocked`` when a next
+    step (a licence or a recognition, a language course, a permit under way) would unlock it. So a nurse whose
+    degree awaits recognition sees the nursing jobs recognition unlocks above kitchen-helper jobs she could
+    take today, yet an eligible nursing job of the same fit above both. Jobs out of reach (see ``out_of_reach``)
+    come after every reachable one, each group by usefulness; they stay listed with their blockers, because
+    only the person can change that choice.
 
-    Implausible pairs (see ``implausible``) are left out, so a nurse awaiting recognition sees the nursing
-    jobs recognition would unlock rather than a wall of eligible jobs in unrelated trades.
+    Implausible pairs (see ``implausible``) are left out, measured against the best reachable score, so a
+    filter on eligibility later never pads a short list with jobs in unrelated trades.
     """
     matches = list(matches)
     best = max((m.score for m in matches if not any(b.code == "location" for b in m.blockers)), default=0.0)
     kept = [m for m in matches if not implausible(m, plausible, best, relative)]
-    return sorted(kept, key=lambda m: (not m.eligible, _unwanted_move(m), -m.score, getattr(m, by)))
+    return sorted(kept, key=lambda m: (out_of_reach(m), -usefulness(m, blocked), getattr(m, by)))
 
 
-def _unwanted_move(match: Match) -> bool:
-    """Return whether the pair needs a move the person said they do not want."""
-    return any(b.code == "location" and b.reason == "not_relocating" for b in match.blockers)
+def usefulness(match: Match, blocked: float) -> float:
+    """Return the score a ranking sorts by: the blend's score, times ``blocked`` when something blocks the pair."""
+    return match.score if match.eligible else match.score * blocked
+
+
+def out_of_reach(match: Match) -> bool:
+    """Return whether no next step of a counsellor's can open the pair: the person ruled out moving there, or
+    the job needs a work permit they neither hold nor have applied for."""
+    return any(b.code == "location" or (b.code == "work_authorization" and b.reason == "none")
+               for b in match.blockers)
 
 
 def ndcg_gain(grade: int, rank: int) -> float:

@@ -91,7 +91,7 @@ def test_held_and_closed_vacancies_never_appear_and_a_late_older_publish_cannot_
     assert m.for_vacancy(store, held["vacancy_id"]) is None
 
 
-def test_ineligible_real_matches_follow_the_eligible_ones_and_pairs_in_another_trade_are_left_out():
+def test_a_blocked_job_in_the_persons_trade_ranks_above_an_eligible_one_in_another_trade_which_is_left_out():
     m, store = matcher(), InMemoryReadModelStore()
     p = profile()
     m.apply_profiles(store, published_profiles([p]))
@@ -99,11 +99,15 @@ def test_ineligible_real_matches_follow_the_eligible_ones_and_pairs_in_another_t
     plainer = vacancy(title="Puesto en clínica", description="Se necesita personal para turno de tarde en Lima.")
     cook = vacancy(occupation="5120", title="Cocinero", description="Restaurante busca cocinero.", required_skills=[])
     m.apply_vacancies(store, published_vacancies([blocked, plainer, cook]))
-    assert ranked_for(m, store, p["profile_id"]) == [(plainer["vacancy_id"], True), (blocked["vacancy_id"], False)]
+    ranked = m.for_profile(store, p["profile_id"])
+    # An eligible job in the same trade first, then the one a licence would unlock; the cook's job is no match.
+    assert [(x.vacancy_id, x.eligible) for x in ranked] == [(plainer["vacancy_id"], True),
+                                                          (blocked["vacancy_id"], False)]
     everything = matcher(weights=Weights(plausible=0))
     everything.sync(store)  # the same read models, indexed afresh
+    # Kept, the cook's job (eligible, another trade) still ranks after the nursing job a licence would unlock.
     assert ranked_for(everything, store, p["profile_id"]) == [
-        (plainer["vacancy_id"], True), (cook["vacancy_id"], True), (blocked["vacancy_id"], False)]
+        (plainer["vacancy_id"], True), (blocked["vacancy_id"], False), (cook["vacancy_id"], True)]
 
 
 def test_the_score_blend_is_a_weighted_mean_of_its_parts_in_zero_to_one():
