@@ -26,11 +26,13 @@ from services.credentials.domain.assessment import field_occupations
 from services.credentials.domain.rules import load_rulebook
 from services.matching.adapters.memory import InMemoryReadModelStore
 from services.matching.domain.concepts import ConceptBridge
+from services.matching.domain.licences import licence_in_text, licence_need
 from services.matching.domain.scoring import Weights
 from services.matching.events import CredentialAssessed, ProfilePublished, VacancyPublished
 from services.matching.index import ExactIndex
 from services.matching.usecases import MatchingService
 from shared.encoders import CachedEncoder, InMemoryEmbeddingCache
+from shared.regulation import load_regulation
 from shared.settings import Settings
 from shared.taxonomy import load_taxonomy
 from shared.taxonomy.normalize import Normalizer
@@ -71,8 +73,10 @@ def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def vacancy_event(v: dict, occupation: str, skills: frozenset[str], require_authorisation: bool) -> dict:
-    """Return ``vacancy.published`` data for a dataset vacancy (no label is used)."""
+def vacancy_event(v: dict, occupation: str, skills: frozenset[str], require_authorisation: bool,
+                  declare_licence: bool = True) -> dict:
+    """Return ``vacancy.published`` data for a dataset vacancy (no label is used but the employer's own
+    "licence required" tick, which ``declare_licence=False`` leaves out)."""
     return {
         "vacancy_id": uid(v["id"]), "employer_id": "employer-" + v["id"], "title": v["title"],
         "description": v["description"], "language": v["language"], "occupation": occupation,
@@ -81,7 +85,8 @@ def vacancy_event(v: dict, occupation: str, skills: frozenset[str], require_auth
         "country": v["country"], "city": v.get("city"), "remote": False, "openings": 1,
         "pay": {"amount": v["salary"]["amount"], "currency": v["salary"]["currency"], "period": v["salary"]["period"],
                 "monthly_equivalent": v["salary"]["amount"]},
-        "hours_per_week": v["hours_per_week"], "contract_type": "other", "licence_required": v["requires_licence"],
+        "hours_per_week": v["hours_per_week"], "contract_type": "other",
+        "licence_required": declare_licence and v["requires_licence"],
         "work_authorization_required": require_authorisation, "warnings": [], "published_at": NOW,
     }
 
@@ -172,6 +177,9 @@ def main(argv=None) -> int:
     ap.add_argument("--details", action="store_true", help="print each profile's inferred occupations and top 5")
     ap.add_argument("--require-work-authorization", action="store_true",
                     help="vacancies require a permit in their country (grades ignore this; reported apart)")
+    ap.add_argument("--undeclared-licences", action="store_true",
+                    help="publish every vacancy with licence_required false: licences are then known only from "
+                         "the ads' texts and the occupations' regulation (shared/regulation)")
     args = ap.parse_args(argv)
     profiles = read_jsonl(args.data / "profiles.jsonl")
     vacancies = read_jsonl(args.data / "vacancies.jsonl")
@@ -199,7 +207,8 @@ def main(argv=None) -> int:
     store = InMemoryReadModelStore()
     # Published without a code: the service infers each vacancy's occupation (and required skills are left
     # empty, since the dataset's ads name none as such).
-    published = [vacancy_event(v, None, frozenset(), args.require_work_authorization) for v in vacancies]
+    published = [vacancy_event(v, None, frozenset(), args.require_work_authorization, not args.undeclared_licences)
+                 for v in vacancies]
     matcher.apply_vacancies(store, [VacancyPublished.from_data(d) for d in published])
     for v in vacancies:
         if v["decent_work"] != "ok":  # the gate holds it; vacancy.held follows the publish in this replay
@@ -220,6 +229,16 @@ def main(argv=None) -> int:
                 flagged += not m.eligible
     system_s = time.perf_counter() - t0
     accuracy = np.mean([by_vacancy[back[v.vacancy_id]]["isco"] == v.occupation for v in store.vacancies(back)])
+    # How the service knows a vacancy needs a licence, against the set's requires_licence label.
+    needs = {back[v.vacancy_id]: licence_need(v) for v in store.vacancies(back)}
+    regulation = load_regulation()
+    licence_found = {
+        "labelled": sum(v["requires_licence"] for v in vacancies),
+        "found": sum(n is not None and by_vacancy[i]["requires_licence"] for i, n in needs.items()),
+        "unlabelled found": sum(n is not None and not by_vacancy[i]["requires_licence"] for i, n in needs.items()),
+        "by text": sum(licence_in_text(f"{v['title']}. {v['description']}") is not None for v in vacancies),
+        "by regulation": sum(regulation.is_regulated(v.country, v.occupation) for v in store.vacancies(back)),
+    }
 
     # Baselines in the same process: profile summary as query, vacancy title + description as document.
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -247,9 +266,10 @@ def main(argv=None) -> int:
     results = {"puente": evaluate(run, qrels, pairs), "tfidf-char": evaluate(run_tfidf, qrels, pairs),
                f"plain-{encoder.name}": evaluate(run_plain, qrels, pairs)}
     print(f"encoder={encoder.name} normalizer={args.normalizer} weights={weights.__dict__} work_authorization_required="
-          f"{args.require_work_authorization}")
+          f"{args.require_work_authorization} licences_declared={not args.undeclared_licences}")
     print(f"vacancy occupation inferred correctly (4-digit): {accuracy:.3f}; system time {system_s:.1f}s; "
           f"texts encoded {encoded_by_system}")
+    print("vacancies needing a licence: " + ", ".join(f"{k} {n}" for k, n in licence_found.items()))
     keys = ["all"] + sorted(k for k in results["puente"] if k != "all")
     print(f"{'group':<16}{'n':>3}  " + "  ".join(f"{name:>22}" for name in results))
     nan = (float("nan"), float("nan"), 0)

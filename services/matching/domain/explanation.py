@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from services.matching.domain.messages import BLOCKERS, CODE_NAMES, SENTENCES, STRENGTH, UNKNOWN_OCCUPATION
+from services.matching.domain.messages import (
+    BLOCKERS,
+    CODE_NAMES,
+    PROFESSIONS,
+    SENTENCES,
+    STRENGTH,
+    UNKNOWN_OCCUPATION,
+)
 from services.matching.domain.readmodels import VacancyView, level_name
 from services.matching.domain.scoring import MODERATE, STRONG, Match, Taxonomy
 from shared.i18n import LANGUAGES, translate
@@ -48,6 +55,9 @@ def blockers_out(match: Match, lang: str) -> list[dict[str, str]]:
 def blocker_text(lang: str, code: str, reason: str, params: Mapping[str, str]) -> dict[str, str]:
     """Return {message, next_step} for one blocker."""
     message, next_step = BLOCKERS[(code, reason)]
+    params = dict(params)
+    if params.get("profession") in PROFESSIONS:
+        params["profession"] = translate(PROFESSIONS[params["profession"]], lang)
     return {"message": translate(message, lang, **params), "next_step": translate(next_step, lang, **params)}
 
 

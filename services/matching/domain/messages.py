@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from shared.i18n import N_
 
-# (code, reason) -> (message, next step). Placeholders: country, language, level, has.
+# (code, reason) -> (message, next step). Placeholders: country, language, level, has, profession.
 BLOCKERS: dict[tuple[str, str], tuple[str, str]] = {
     ("work_authorization", "none"): (
         N_("No work authorisation in %(country)s."),
@@ -22,6 +22,21 @@ BLOCKERS: dict[tuple[str, str], tuple[str, str]] = {
     ("licence_required", "none_declared"): (
         N_("The vacancy requires a licence or a recognised credential in %(country)s; none has been assessed."),
         N_("Record the degree or licence so its recognition can be assessed."),
+    ),
+    ("licence_required", "regulated"): (
+        N_("In %(country)s this job belongs to a regulated profession (%(profession)s): it needs a recognised "
+           "title or licence, and none has been assessed."),
+        N_("Record the degree or licence so its recognition can be assessed."),
+    ),
+    ("licence_required", "driving"): (
+        N_("The vacancy asks for a driving licence valid in %(country)s."),
+        N_("Check whether the person holds a licence of the category asked for that is valid in %(country)s, "
+           "or how to exchange a foreign one."),
+    ),
+    ("licence_required", "security"): (
+        N_("The vacancy asks for the security guard's course and licence required in %(country)s."),
+        N_("Find out where the person can take the security guard's course and obtain the licence in "
+           "%(country)s."),
     ),
     ("licence_required", "other_country"): (
         N_("The credential has not been assessed for %(country)s, where the vacancy requires a licence."),
@@ -75,6 +90,13 @@ CODE_NAMES = {
     "location": N_("location"),
 }
 UNKNOWN_OCCUPATION = N_("an uncoded occupation")
+# The regulated professions of shared/regulation (the credentials rulebooks' names), as a reader reads them.
+PROFESSIONS = {
+    "medicine": N_("medicine"), "nursing": N_("nursing"), "dentistry": N_("dentistry"), "pharmacy": N_("pharmacy"),
+    "psychology": N_("psychology"), "law": N_("law"), "engineering": N_("engineering"),
+    "architecture": N_("architecture"), "teaching": N_("teaching"), "accounting": N_("accounting"),
+    "electrical_installation": N_("electrical installation"),
+}
 
 # Why a ranking cannot be made (GET /api/v1/matches answers 404).
 PROFILE_NOT_FOUND = N_("no profile with this id takes part in matching")

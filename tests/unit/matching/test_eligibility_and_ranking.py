@@ -128,7 +128,7 @@ def test_occupation_credit_falls_with_isco_distance():
     m, store = matcher(weights=Weights(plausible=0)), InMemoryReadModelStore()
     p = profile()
     m.apply_profiles(store, published_profiles([p]))
-    same, minor, other = vacancy(), vacancy(occupation="2222"), vacancy(occupation="9112")
+    same, minor, other = vacancy(), vacancy(occupation="5322"), vacancy(occupation="9112")
     m.apply_vacancies(store, published_vacancies([same, minor, other]))
     credit = {x.vacancy_id: x.parts["occupation"] for x in m.for_profile(store, p["profile_id"])}
     assert credit[same["vacancy_id"]] > credit[minor["vacancy_id"]] > credit[other["vacancy_id"]] == 0.0
@@ -138,7 +138,7 @@ def test_a_credential_counts_as_training_for_the_occupations_it_opens_but_a_scho
     m, store = matcher(weights=Weights(plausible=0)), InMemoryReadModelStore()
     p = profile(occupations=[], text={"skills": "", "experience": "Llegó a Lima en 2022."})
     m.apply_profiles(store, published_profiles([p]))
-    nursing, shop = vacancy(), vacancy(occupation="5223", licence_required=False)
+    nursing, shop = vacancy(occupation="2221"), vacancy(occupation="5223", licence_required=False)
     m.apply_vacancies(store, published_vacancies([nursing, shop]))
 
     def credit():
@@ -178,7 +178,7 @@ def test_explanations_and_blockers_read_in_each_language(lang):
     assert {b["code"] for b in out} == {"work_authorization", "licence_required", "language", "location"}
     assert all(b["message"] and b["next_step"] for b in out)
     expl = explain(match, vacancy_view(v), m.taxonomy, lang)
-    label = m.taxonomy.label("2221", lang)
+    label = m.taxonomy.label("5321", lang)
     assert expl["occupation"]["vacancy_label"] == label and label in expl["sentence"]
     assert expl["credential_status"] == "none"
     assert [s["code"] for s in expl["missing_skills"]] == ["S1003"]

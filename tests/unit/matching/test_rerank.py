@@ -251,7 +251,7 @@ def test_an_adopted_models_scores_are_ranked_by_the_same_usefulness_rule_as_the_
     assert len(fake.calls) == 1 and [e.label for e in fake.calls[0]] == [1]
     ranked = m.for_profile(store, p["profile_id"])
     assert {x.model_version for x in ranked} == {"rerank-fake"}
-    assert all(x.score == pytest.approx(x.parts["semantic"]) for x in ranked)
+    assert all(x.score == pytest.approx(x.parts["semantic"], abs=1e-6) for x in ranked)
     # The blocked job's text is the profile's: its model score beats the other's even after the penalty.
     assert [(x.vacancy_id, x.eligible) for x in ranked] == [(alike_but_blocked["vacancy_id"], False),
                                                           (unlike["vacancy_id"], True)]
