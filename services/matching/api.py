@@ -3,13 +3,13 @@ admins' fairness audit and model report under ``/api/v1/matching``."""
 
 from __future__ import annotations
 
-from flask import current_app, g
+from flask import current_app, g, request
 from flask_smorest import Blueprint
 
 from services.matching.schemas import AuditQuery, AuditReport, MatchPage, MatchQuery, ModelReport
 from services.matching.usecases import MatchingService
 from shared.auth import requires
-from shared.http import language
+from shared.i18n import LANGUAGES
 
 SERVICE_KEY = "matching.service"
 
@@ -19,6 +19,15 @@ audit_blp = Blueprint("matching-audit", __name__, url_prefix="/api/v1/matching",
 
 def _service() -> MatchingService:
     return current_app.extensions[SERVICE_KEY]
+
+
+def stated_language() -> str | None:
+    """Return the language the reader asked for (``?lang=``, else Accept-Language), or None when they named
+    none we have: a ranking of jobs is then explained in the person's own language."""
+    asked = request.args.get("lang")
+    if asked in LANGUAGES:
+        return asked
+    return request.accept_languages.best_match(LANGUAGES)
 
 
 @blp.get("")
@@ -46,7 +55,7 @@ def matches(query):
     (see ``/api/v1/matching/model``).
     """
     page = _service().matches_for(g.principal, profile=query.get("profile"), vacancy=query.get("vacancy"),
-                                  cursor=query["cursor"], limit=query["limit"], lang=language(),
+                                  cursor=query["cursor"], limit=query["limit"], lang=stated_language(),
                                   eligible=query["eligible"], min_score=query["min_score"])
     return {"items": page.items, "next_cursor": page.next_cursor, "model_version": page.model_version}
 

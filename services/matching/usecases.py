@@ -16,7 +16,7 @@ import numpy as np
 
 from services.matching.domain.audit import audit_report
 from services.matching.domain.concepts import ConceptBridge, profile_document, vacancy_document
-from services.matching.domain.explanation import blockers_out, explain
+from services.matching.domain.explanation import blockers_out, explain, person_language
 from services.matching.domain.messages import ELIGIBLE_ONLY, PROFILE_NOT_FOUND, VACANCY_NOT_FOUND
 from services.matching.domain.readmodels import ProfileView, VacancyView
 from services.matching.domain.scoring import BLEND_VERSION, STRONG, Match, Weights, assess, order
@@ -32,6 +32,7 @@ from services.matching.rerank import Decision, Example, Reranker, Scorer, label_
 from shared.auth import Principal
 from shared.encoders import CachedEncoder
 from shared.errors import BadRequest, Forbidden, Invalid, NotFound
+from shared.i18n import DEFAULT_LANGUAGE
 from shared.pagination import BAD_CURSOR, decode_cursor, encode_cursor
 
 
@@ -367,15 +368,20 @@ class MatchingService:
 
     # -- queries ----------------------------------------------------------------------------------
     def matches_for(self, principal: Principal, *, profile: str | None = None, vacancy: str | None = None,
-                    cursor: str | None = None, limit: int = 20, lang: str = "en", eligible: bool | None = None,
-                    min_score: float | None = None) -> RankedPage:
+                    cursor: str | None = None, limit: int = 20, lang: str | None = None,
+                    eligible: bool | None = None, min_score: float | None = None) -> RankedPage:
         """Return one page of open vacancies ranked for a profile (its centre's counsellors, admins), or of
         candidates ranked for an open vacancy (counsellors, admins, its employer), in the order of ``order``.
 
         ``eligible`` keeps only the eligible (True) or only the blocked (False) items, and ``min_score`` only
         those scoring at least that; both apply after the ranking's own relevance floor, so a filtered page is
         never padded with pairs that were no match. Employers see only eligible candidates who consented to
-        introductions: a person's situation is the counsellor's business, not the employer's. Raises BadRequest
+        introductions: a person's situation is the counsellor's business, not the employer's.
+
+        Explanations are written in ``lang``; without one, a ranking of jobs is written in the person's language
+        (``explanation.person_language``) and a ranking of candidates in English. A ranking of jobs also
+        carries each explanation in the person's language under ``read_aloud`` when ``lang`` is another. Raises
+        BadRequest
         for a cursor this API did not issue, NotFound for an unknown profile or a vacancy that is unknown or not
         open, Forbidden for an employer asking for blocked candidates, and ``shared.auth.Forbidden`` for anyone
         else.
@@ -392,6 +398,8 @@ class MatchingService:
                 ranked = self.for_profile(store, found.profile_id) or []
                 vacancies = {v.vacancy_id: v for v in store.vacancies([m.vacancy_id for m in ranked])}
                 key = "vacancy_id"
+                aloud = person_language(found)
+                lang = lang or aloud or DEFAULT_LANGUAGE
             else:
                 wanted = store.get_vacancy(vacancy or "")
                 if wanted is None or wanted.status != "open":
@@ -409,13 +417,14 @@ class MatchingService:
                     ranked = [m for m in ranked if m.profile_id in own]
                 vacancies = {wanted.vacancy_id: wanted}
                 key = "profile_id"
+                aloud, lang = None, lang or DEFAULT_LANGUAGE
         if eligible is not None:
             ranked = [m for m in ranked if m.eligible is eligible]
         if min_score is not None:
             ranked = [m for m in ranked if m.score >= min_score]
         page = ranked[offset: offset + limit]
         items = [{key: getattr(m, key), "score": m.score, "eligible": m.eligible, "blockers": blockers_out(m, lang),
-                  "explanation": explain(m, vacancies[m.vacancy_id], self.taxonomy, lang)} for m in page]
+                  "explanation": explain(m, vacancies[m.vacancy_id], self.taxonomy, lang, aloud)} for m in page]
         more = offset + limit < len(ranked)
         # The version the items were ranked with, even if a retraining swapped the model since.
         return RankedPage(items, encode_cursor(offset + limit) if more else None,

@@ -205,7 +205,7 @@ def test_the_portuguese_plumbing_job_is_ranked_first_eligible_and_explained_in_f
     assert explanation["occupation"]["vacancy_label"].lower().startswith("plombier")
     assert {s["code"] for s in explanation["matched_skills"]} == {"S1507", "S1520"}
     assert explanation["missing_skills"] == []
-    assert "lombier" in explanation["sentence"] and "2/2" in explanation["sentence"]
+    assert "lombier" in explanation["sentence"] and "toutes les compétences" in explanation["sentence"]
 
 
 def test_the_kitchen_job_in_another_trade_is_left_out_or_ranked_below(meeting):

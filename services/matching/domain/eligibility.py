@@ -91,8 +91,11 @@ def eligibility(profile: ProfileView, vacancy: VacancyView, credentials: Sequenc
     for code, level in vacancy.languages:
         has = profile.languages.get(code, 0)
         if has < level:
-            blockers.append(Blocker("language", "below_level", {"language": code, "level": level_name(level),
-                                                                  "has": level_name(has)}))
+            params = {"language": code, "level": level_name(level)}
+            if has:
+                blockers.append(Blocker("language", "below_level", {**params, "has": level_name(has)}))
+            else:
+                blockers.append(Blocker("language", "not_spoken", params))
     if not vacancy.remote and profile.country != vacancy.country:
         if not profile.willing_to_relocate:
             blockers.append(Blocker("location", "not_relocating", {"country": vacancy.country}))

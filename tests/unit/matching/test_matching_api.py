@@ -124,6 +124,25 @@ def test_an_employer_asking_for_blocked_candidates_is_refused_and_sees_eligible_
     assert [i["profile_id"] for i in counsellor["items"]] == [no_permit["profile_id"]]
 
 
+def test_explanations_default_to_the_persons_language_and_a_stated_language_adds_it_to_read_aloud(service):
+    container, deliver, client = service
+    p = profile(text_language="pt", languages=[{"code": "pt", "level": "native"}, {"code": "es", "level": "B2"}])
+    v = vacancy(languages=[{"code": "es", "min_level": "B1"}])
+    deliver(ev("profile.published", p, "profile_id"), ev("vacancy.published", v, "vacancy_id"))
+    url = f"/api/v1/matches?profile={p['profile_id']}"
+    h = auth(container, "counsellor", "centre-lima")
+    unstated = client.get(url, headers=h).json["items"][0]["explanation"]
+    assert unstated["lang"] == "pt" and "read_aloud" not in unstated
+    assert "pode se candidatar" in unstated["sentence"]
+    stated = client.get(url, headers={**h, "Accept-Language": "es-PE,es;q=0.9"}).json["items"][0]["explanation"]
+    assert stated["lang"] == "es" and "puede postularse" in stated["sentence"]
+    assert stated["read_aloud"] == {"lang": "pt", "sentence": unstated["sentence"]}
+    assert client.get(url + "&lang=fr", headers=h).json["items"][0]["explanation"]["lang"] == "fr"
+    # A ranking of candidates has no one person to read it to: the reader's language, else English.
+    candidates = client.get(f"/api/v1/matches?vacancy={v['vacancy_id']}", headers=h).json["items"]
+    assert candidates[0]["explanation"]["lang"] == "en" and "read_aloud" not in candidates[0]["explanation"]
+
+
 def test_pages_follow_the_cursor_and_a_forged_cursor_is_a_pointed_400(service):
     container, deliver, client = service
     p = profile()
