@@ -40,7 +40,7 @@ def matches(query):
 
     Items are ordered by usefulness to the person. A job they can take now ranks by its score; a job a next
     step would unlock (a licence or a recognition, a language course, a permit under way) ranks by its score
-    times the blend's ``blocked`` factor (0.85 by default), so a job in the person's own trade that recognition
+    times the blend's ``blocked`` factor (0.9 by default), so a job in the person's own trade that recognition
     unlocks comes above an eligible job in an unrelated trade, and below an eligible job of the same fit. Jobs
     the person cannot reach (a place they ruled out, a work permit they neither hold nor applied for) come
     after every reachable one. Every blocked item has ``eligible: false``, its blockers and the next steps.

@@ -300,6 +300,14 @@ class MatchingService:
     # -- ranking ----------------------------------------------------------------------------------
     def for_profile(self, store: ReadModelStore, profile_id: str) -> list[Match] | None:
         """Rank the open vacancies for a profile by usefulness (see ``order``); None when the profile is unknown."""
+        pairs = self.profile_pairs(store, profile_id)
+        if pairs is None:
+            return None
+        return self._rank([match for match, _ in pairs], by="vacancy_id")
+
+    def profile_pairs(self, store: ReadModelStore, profile_id: str) -> list[tuple[Match, float]] | None:
+        """Return every pair ``for_profile`` ranks, assessed with the service's weights and not yet ordered, each
+        with its cosine (a benchmark re-scores them under other weights); None when the profile is unknown."""
         profile = store.get_profile(profile_id)
         if profile is None:
             return None
@@ -316,9 +324,8 @@ class MatchingService:
                 near.update(self.vacancy_index.similarity(query, missing))
         credentials = store.credentials([profile_id]).get(profile_id, [])
         today = self.today()
-        matches = [assess(profile, v, credentials, near.get(k, 0.0), self.taxonomy, self.weights, today,
-                          self.blend_version) for k, v in pool.items()]
-        return self._rank(matches, by="vacancy_id")
+        return [(assess(profile, v, credentials, near.get(k, 0.0), self.taxonomy, self.weights, today,
+                        self.blend_version), near.get(k, 0.0)) for k, v in pool.items()]
 
     def for_vacancy(self, store: ReadModelStore, vacancy_id: str, *, introductions_only: bool = False
                     ) -> list[Match] | None:

@@ -95,19 +95,20 @@ def test_a_blocked_job_in_the_persons_trade_ranks_above_an_eligible_one_in_anoth
     m, store = matcher(), InMemoryReadModelStore()
     p = profile()
     m.apply_profiles(store, published_profiles([p]))
-    blocked = vacancy(licence_required=True)  # same text and occupation: the better semantic match
-    plainer = vacancy(title="Puesto en clínica", description="Se necesita personal para turno de tarde en Lima.")
+    blocked = vacancy(licence_required=True)  # the person's own trade and text, but a licence is missing
+    twin = vacancy()  # the same job with nothing missing: the same fit
     cook = vacancy(occupation="5120", title="Cocinero", description="Restaurante busca cocinero.", required_skills=[])
-    m.apply_vacancies(store, published_vacancies([blocked, plainer, cook]))
+    m.apply_vacancies(store, published_vacancies([blocked, twin, cook]))
     ranked = m.for_profile(store, p["profile_id"])
-    # An eligible job in the same trade first, then the one a licence would unlock; the cook's job is no match.
-    assert [(x.vacancy_id, x.eligible) for x in ranked] == [(plainer["vacancy_id"], True),
+    # The eligible job of the same fit first, then the one a licence would unlock; the cook's job is no match.
+    assert [(x.vacancy_id, x.eligible) for x in ranked] == [(twin["vacancy_id"], True),
                                                           (blocked["vacancy_id"], False)]
+    assert ranked[0].score == ranked[1].score
     everything = matcher(weights=Weights(plausible=0))
     everything.sync(store)  # the same read models, indexed afresh
-    # Kept, the cook's job (eligible, another trade) still ranks after the nursing job a licence would unlock.
+    # Kept, the cook's job (eligible, another trade) still ranks after the job a licence would unlock.
     assert ranked_for(everything, store, p["profile_id"]) == [
-        (plainer["vacancy_id"], True), (blocked["vacancy_id"], False), (cook["vacancy_id"], True)]
+        (twin["vacancy_id"], True), (blocked["vacancy_id"], False), (cook["vacancy_id"], True)]
 
 
 def test_the_score_blend_is_a_weighted_mean_of_its_parts_in_zero_to_one():
@@ -235,3 +236,17 @@ def test_new_strong_eligible_matches_are_suggested_once():
     first = m.suggestions(store, vacancies=[v["vacancy_id"]])
     assert [(s.profile_id, s.vacancy_id, s.eligible) for s in first] == [(p["profile_id"], v["vacancy_id"], True)]
     assert m.suggestions(store, profiles=[p["profile_id"]]) == []
+
+
+def test_rescoring_a_pair_under_its_own_weights_gives_its_score_back_and_other_weights_move_only_the_blend():
+    from services.matching.domain.scoring import rescore
+
+    m, store = matcher(), InMemoryReadModelStore()
+    p, v = profile(), vacancy()
+    m.apply_profiles(store, published_profiles([p]))
+    m.apply_vacancies(store, published_vacancies([v]))
+    [(match, cosine)] = m.profile_pairs(store, p["profile_id"])
+    assert rescore(match, cosine, m.weights) == match
+    stricter = rescore(match, cosine, Weights(semantic_floor=0.9))
+    assert stricter.parts["semantic"] < match.parts["semantic"] and stricter.score < match.score
+    assert stricter.blockers == match.blockers and stricter.parts["occupation"] == match.parts["occupation"]

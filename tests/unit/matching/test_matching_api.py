@@ -4,6 +4,7 @@ import pytest
 
 from services.matching.api import SERVICE_KEY
 from services.matching.app import SERVICE
+from services.matching.domain.scoring import Weights
 from services.matching.index import ExactIndex
 from shared.bus import InMemoryBus
 from shared.consumer import SqlInbox
@@ -77,11 +78,16 @@ def test_blocked_jobs_rank_by_usefulness_jobs_out_of_reach_come_last_and_non_mat
             *[ev("vacancy.published", v, "vacancy_id") for v in (blocked, ok, cook, abroad)])
     r = client.get(f"/api/v1/matches?profile={p['profile_id']}", headers=auth(container, "counsellor", "centre-lima"))
     items = r.json["items"]
-    assert [i["vacancy_id"] for i in items] == [ok["vacancy_id"], blocked["vacancy_id"], abroad["vacancy_id"]]
+    assert {i["vacancy_id"] for i in items} == {ok["vacancy_id"], blocked["vacancy_id"], abroad["vacancy_id"]}
     by_id = {i["vacancy_id"]: i for i in items}
-    assert by_id[blocked["vacancy_id"]]["score"] > by_id[ok["vacancy_id"]]["score"]  # usefulness, not score
-    assert by_id[abroad["vacancy_id"]]["score"] > by_id[ok["vacancy_id"]]["score"]  # out of reach: last
+    # Out of reach (the person will not move): last, though it scores above the eligible job.
+    assert items[-1]["vacancy_id"] == abroad["vacancy_id"]
+    assert by_id[abroad["vacancy_id"]]["score"] > by_id[ok["vacancy_id"]]["score"]
     assert "location" in [b["code"] for b in by_id[abroad["vacancy_id"]]["blockers"]]
+    # The reachable ones by usefulness: the blocked one's score times the blend's blocked factor.
+    factor = Weights().blocked
+    useful = [i["score"] * (1 if i["eligible"] else factor) for i in items[:-1]]
+    assert useful == sorted(useful, reverse=True) and not by_id[blocked["vacancy_id"]]["eligible"]
 
 
 def test_the_eligible_filter_keeps_one_side_and_never_pads_the_list_with_unrelated_jobs(service):
