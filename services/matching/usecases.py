@@ -387,11 +387,11 @@ class MatchingService:
 
         Explanations are written in ``lang``; without one, a ranking of jobs is written in the person's language
         (``explanation.person_language``) and a ranking of candidates in English. A ranking of jobs also
-        carries each explanation in the person's language under ``read_aloud`` when ``lang`` is another. Raises
-        BadRequest
-        for a cursor this API did not issue, NotFound for an unknown profile or a vacancy that is unknown or not
-        open, Forbidden for an employer asking for blocked candidates, and ``shared.auth.Forbidden`` for anyone
-        else.
+        carries each explanation in the person's language under ``read_aloud`` when ``lang`` is another.
+
+        Raises BadRequest for a cursor this API did not issue, NotFound for an unknown profile or a vacancy that
+        is unknown or not open, Forbidden for an employer asking for blocked candidates, and
+        ``shared.auth.Forbidden`` for anyone else.
         """
         offset = _offset(cursor)
         with self._reading() as store:
