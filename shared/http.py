@@ -203,6 +203,18 @@ _REFUSALS = {400: "BAD_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NO
              428: "PRECONDITION_REQUIRED"}
 
 
+EXTRA_PARAMETERS = "x-puente-extra-parameters"
+
+
+def extra_parameters(*parameters: Mapping) -> dict:
+    """Return ``doc()`` keywords that add header parameters to an operation beside its schemas' parameters.
+
+    Use ``@blp.doc(**extra_parameters(...))`` rather than ``@blp.doc(parameters=[...])``, which would drop the
+    query parameters an ``@blp.arguments`` schema documents.
+    """
+    return {EXTRA_PARAMETERS: list(parameters)}
+
+
 class ProblemResponses(BasePlugin):
     """Document on every operation the problem+json refusals the shared edge and the use cases may answer.
 
@@ -214,6 +226,11 @@ class ProblemResponses(BasePlugin):
 
     def operation_helper(self, path: str | None = None, operations: dict | None = None, **kwargs) -> None:
         for method, operation in (operations or {}).items():
+            # Headers documented with ``extra_parameters`` join the ones the view's schemas give (a manual
+            # ``parameters`` list would replace them: flask-smorest merges lists by replacing).
+            extra = operation.pop(EXTRA_PARAMETERS, [])
+            if extra:
+                operation.setdefault("parameters", []).extend(extra)
             responses = operation.setdefault("responses", {})
             params = operation.get("parameters", [])
             codes = set()

@@ -19,7 +19,7 @@ SERVICES = ("profiles", "vacancies", "credentials", "matching", "insights", "por
 # The blend weights PUENTE_MATCHING_WEIGHTS may set (services.matching.domain.scoring.Weights; a matching test
 # keeps the two lists equal, as shared/ imports nothing from services/).
 MATCHING_WEIGHTS = ("semantic", "occupation", "skills", "experience", "language", "location", "semantic_floor",
-                    "plausible", "plausible_relative")
+                    "plausible", "plausible_relative", "blocked")
 
 _HOSTPORT = re.compile(r"^[A-Za-z0-9.\-\[\]:]+:\d{1,5}$")
 

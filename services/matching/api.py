@@ -3,14 +3,14 @@ admins' fairness audit and model report under ``/api/v1/matching``."""
 
 from __future__ import annotations
 
-from flask import current_app, g
+from flask import current_app, g, request
 from flask_smorest import Blueprint
 
 from services.matching.events import CONSUMES
 from services.matching.schemas import AuditQuery, AuditReport, MatchPage, MatchQuery, ModelReport
 from services.matching.usecases import MatchingService
 from shared.auth import requires
-from shared.http import language
+from shared.i18n import LANGUAGES
 from shared.service import consumer_behind
 
 SERVICE_KEY = "matching.service"
@@ -23,6 +23,15 @@ def _service() -> MatchingService:
     return current_app.extensions[SERVICE_KEY]
 
 
+def stated_language() -> str | None:
+    """Return the language the reader asked for (``?lang=``, else Accept-Language), or None when they named
+    none we have: a ranking of jobs is then explained in the person's own language."""
+    asked = request.args.get("lang")
+    if asked in LANGUAGES:
+        return asked
+    return request.accept_languages.best_match(LANGUAGES)
+
+
 @blp.get("")
 @blp.arguments(MatchQuery, location="query")
 @blp.response(200, MatchPage)
@@ -31,17 +40,25 @@ def _service() -> MatchingService:
 def matches(query):
     """Rank open vacancies for a profile (counsellors, admins), or candidates for a vacancy (its employer too).
 
-    Every eligible item comes before every ineligible one, each group by score; ineligible items carry what
-    blocks them and the next step. Pairs that are no match at all are left out rather than ranked: those
-    scoring below both the blend's ``plausible`` threshold and half the ranking's best score (another trade or
-    field; weights ``plausible`` and ``plausible_relative`` in settings). A plausible job in a place the person
-    will not move to is listed, ineligible, with its ``location`` blocker. Employers see only eligible
-    candidates who consented to introductions, by pseudonymous id. Once a re-ranker learned from placement
-    outcomes beats the blend on held-out outcomes, ``score`` is its probability of an interview or a hire and
-    ``model_version`` names it (see ``/api/v1/matching/model``).
+    Items are ordered by usefulness to the person. A job they can take now ranks by its score; a job a next
+    step would unlock (a licence or a recognition, a language course, a permit under way) ranks by its score
+    times the blend's ``blocked`` factor (0.9 by default), so a job in the person's own trade that recognition
+    unlocks comes above an eligible job in an unrelated trade, and below an eligible job of the same fit. Jobs
+    the person cannot reach (a place they ruled out, a work permit they neither hold nor applied for) come
+    after every reachable one. Every blocked item has ``eligible: false``, its blockers and the next steps.
+
+    Pairs that are no match at all are left out rather than ranked (the relevance floor): those scoring below
+    both the blend's ``plausible`` threshold and half the best reachable score (another trade or field; weights
+    ``plausible`` and ``plausible_relative`` in settings). ``eligible=true`` or ``eligible=false`` filters the
+    ranking after that floor, so a filtered list is never padded with unrelated jobs; ``min_score`` raises the
+    floor. Employers see only eligible candidates who consented to introductions, by pseudonymous id
+    (``eligible=false`` is a 403 for them). Once a re-ranker learned from placement outcomes beats the blend on
+    held-out outcomes, ``score`` is its probability of an interview or a hire and ``model_version`` names it
+    (see ``/api/v1/matching/model``).
     """
     page = _service().matches_for(g.principal, profile=query.get("profile"), vacancy=query.get("vacancy"),
-                                  cursor=query["cursor"], limit=query["limit"], lang=language())
+                                  cursor=query["cursor"], limit=query["limit"], lang=stated_language(),
+                                  eligible=query["eligible"], min_score=query["min_score"])
     return {"items": page.items, "next_cursor": page.next_cursor, "model_version": page.model_version,
             "preparing": consumer_behind(current_app.extensions["puente.container"], CONSUMES)}
 

@@ -16,7 +16,14 @@ class MatchQuery(Schema):
     vacancy = fields.String(validate=validate.Regexp(UUID, error="must be a vacancy id (UUID)"))
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_LIMIT))
     cursor = fields.String(load_default=None, validate=validate.Length(max=64))
-    lang = fields.String(load_default=None, validate=validate.OneOf(LANGS))
+    lang = fields.String(load_default=None, validate=validate.OneOf(LANGS), metadata={
+        "description": "the language of messages and explanations; else Accept-Language, else (for a ranking of "
+                       "jobs) the person's own language"})
+    eligible = fields.Boolean(load_default=None, metadata={
+        "description": "true: only eligible items; false: only blocked ones, with their blockers and next steps "
+                       "(counsellors and admins; employers see eligible candidates only)"})
+    min_score = fields.Float(load_default=None, validate=validate.Range(min=0, max=1), metadata={
+        "description": "leave out items scoring below this, on top of the ranking's own relevance floor"})
 
     @validates_schema
     def _one_target(self, data, **kwargs):
@@ -31,14 +38,62 @@ class Blocker(Schema):
     next_step = fields.String(required=True)
 
 
+class Concept(Schema):
+    code = fields.String(required=True)
+    label = fields.String(allow_none=True, required=True, metadata={"description": "in the reader's language"})
+
+
+class OccupationFit(Schema):
+    vacancy = fields.String(allow_none=True, required=True, metadata={"description": "ISCO-08 unit group"})
+    vacancy_label = fields.String(allow_none=True, required=True)
+    closest = fields.String(allow_none=True, required=True,
+                            metadata={"description": "the person's occupation nearest the vacancy's"})
+    closest_label = fields.String(allow_none=True, required=True)
+    isco_distance = fields.Integer(required=True, metadata={
+        "description": "0 same unit group, 1 same minor group, 2 same sub-major group, 3 same major group, 4 none"})
+
+
+class RequiredLanguage(Schema):
+    code = fields.String(required=True)
+    required = fields.String(required=True, metadata={"description": "CEFR level"})
+
+
+class ReadAloud(Schema):
+    lang = fields.String(required=True, metadata={"enum": list(LANGS)})
+    sentence = fields.String(required=True)
+
+
+class Explanation(Schema):
+    matched_skills = fields.List(fields.Nested(Concept), required=True)
+    missing_skills = fields.List(fields.Nested(Concept), required=True)
+    occupation = fields.Nested(OccupationFit, required=True)
+    credential_status = fields.String(required=True, metadata={
+        "description": "not_required, recognised, none, or the assessment's status"})
+    languages = fields.List(fields.Nested(RequiredLanguage), required=True)
+    components = fields.Dict(keys=fields.String(), values=fields.Float(allow_none=True), required=True,
+                             metadata={"description": "each part of the score blend in 0..1, null where it does "
+                                                      "not apply"})
+    model_version = fields.String(required=True)
+    lang = fields.String(required=True, metadata={"enum": list(LANGS),
+                                                  "description": "the language of why, missing, next_steps, sentence"})
+    why = fields.String(required=True, metadata={"description": "why this job: the match's strength, how its "
+                                                 "occupation relates to the person's, the skills they have"})
+    missing = fields.List(fields.String(), required=True,
+                          metadata={"description": "what is missing, one whole sentence each (empty when nothing)"})
+    next_steps = fields.List(fields.String(), required=True, metadata={"description": "one whole sentence each"})
+    sentence = fields.String(required=True, metadata={
+        "description": "why, what is missing and the next step as one paragraph a counsellor can read aloud"})
+    read_aloud = fields.Nested(ReadAloud, metadata={
+        "description": "for a ranking of jobs, the paragraph in the person's language when it is not lang"})
+
+
 class MatchItem(Schema):
     vacancy_id = fields.String()
     profile_id = fields.String()
     score = fields.Float(required=True, metadata={"minimum": 0, "maximum": 1})
     eligible = fields.Boolean(required=True)
     blockers = fields.List(fields.Nested(Blocker), required=True)
-    explanation = fields.Dict(required=True, metadata={"description": "matched and missing skills, occupation "
-                                                       "match, credential status, languages, components, sentence"})
+    explanation = fields.Nested(Explanation, required=True)
 
 
 class MatchPage(Schema):

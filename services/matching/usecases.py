@@ -16,8 +16,8 @@ import numpy as np
 
 from services.matching.domain.audit import audit_report
 from services.matching.domain.concepts import ConceptBridge, profile_document, vacancy_document
-from services.matching.domain.explanation import blockers_out, explain
-from services.matching.domain.messages import PROFILE_NOT_FOUND, VACANCY_NOT_FOUND
+from services.matching.domain.explanation import blockers_out, explain, person_language
+from services.matching.domain.messages import ELIGIBLE_ONLY, PROFILE_NOT_FOUND, VACANCY_NOT_FOUND
 from services.matching.domain.readmodels import ProfileView, VacancyView
 from services.matching.domain.scoring import BLEND_VERSION, STRONG, Match, Weights, assess, order
 from services.matching.events import credential_view, placement_outcome, profile_view, vacancy_view
@@ -26,7 +26,8 @@ from services.matching.ports import ReadModels, ReadModelStore
 from services.matching.rerank import Decision, Example, Reranker, Scorer, label_pairs
 from shared.auth import Principal
 from shared.encoders import CachedEncoder
-from shared.errors import BadRequest, Invalid, NotFound
+from shared.errors import BadRequest, Forbidden, Invalid, NotFound
+from shared.i18n import DEFAULT_LANGUAGE
 from shared.pagination import BAD_CURSOR, decode_cursor, encode_cursor
 from shared.published.credentials import CredentialAssessed
 from shared.published.placements import PlacementRecordedV1
@@ -241,14 +242,15 @@ class MatchingService:
 
     def _rank(self, matches: list[Match], by: str) -> list[Match]:
         # The blend decides what is no match at all (the plausibility cut is on its scale); an adopted model
-        # then only reorders what is left, eligible items still before ineligible ones.
-        kept = order(matches, by=by, plausible=self.weights.plausible, relative=self.weights.plausible_relative)
+        # then only reorders what is left, by the same usefulness rule.
+        w = self.weights
+        kept = order(matches, by=by, plausible=w.plausible, relative=w.plausible_relative, blocked=w.blocked)
         model = self._model
         if model is None or not kept:
             return kept
         scores = model.score([m.parts for m in kept])
         return order([replace(m, score=round(min(1.0, max(0.0, float(s))), 6), model_version=model.version)
-                      for m, s in zip(kept, scores, strict=True)], by=by)
+                      for m, s in zip(kept, scores, strict=True)], by=by, blocked=w.blocked)
 
     # -- index ------------------------------------------------------------------------------------
     def sync(self, store: ReadModelStore) -> None:
@@ -301,7 +303,15 @@ class MatchingService:
 
     # -- ranking ----------------------------------------------------------------------------------
     def for_profile(self, store: ReadModelStore, profile_id: str) -> list[Match] | None:
-        """Rank the open vacancies for a profile, eligible first; None when the profile is unknown."""
+        """Rank the open vacancies for a profile by usefulness (see ``order``); None when the profile is unknown."""
+        pairs = self.profile_pairs(store, profile_id)
+        if pairs is None:
+            return None
+        return self._rank([match for match, _ in pairs], by="vacancy_id")
+
+    def profile_pairs(self, store: ReadModelStore, profile_id: str) -> list[tuple[Match, float]] | None:
+        """Return every pair ``for_profile`` ranks, assessed with the service's weights and not yet ordered, each
+        with its cosine (a benchmark re-scores them under other weights); None when the profile is unknown."""
         profile = store.get_profile(profile_id)
         if profile is None:
             return None
@@ -318,9 +328,8 @@ class MatchingService:
                 near.update(self.vacancy_index.similarity(query, missing))
         credentials = store.credentials([profile_id]).get(profile_id, [])
         today = self.today()
-        matches = [assess(profile, v, credentials, near.get(k, 0.0), self.taxonomy, self.weights, today,
-                          self.blend_version) for k, v in pool.items()]
-        return self._rank(matches, by="vacancy_id")
+        return [(assess(profile, v, credentials, near.get(k, 0.0), self.taxonomy, self.weights, today,
+                        self.blend_version), near.get(k, 0.0)) for k, v in pool.items()]
 
     def for_vacancy(self, store: ReadModelStore, vacancy_id: str, *, introductions_only: bool = False
                     ) -> list[Match] | None:
@@ -360,9 +369,9 @@ class MatchingService:
         out = []
         ranked: list[Match] = []
         for pid in profiles:
-            ranked.extend((self.for_profile(store, pid) or [])[:top])
+            ranked.extend([m for m in self.for_profile(store, pid) or [] if m.eligible][:top])
         for vid in vacancies:
-            ranked.extend((self.for_vacancy(store, vid) or [])[:top])
+            ranked.extend([m for m in self.for_vacancy(store, vid) or [] if m.eligible][:top])
         for m in ranked:
             if m.eligible and m.score >= self.strong and store.claim_suggestion(m.profile_id, m.vacancy_id):
                 out.append(Suggestion(m.profile_id, m.vacancy_id, m.score, True, m.model_version))
@@ -370,14 +379,23 @@ class MatchingService:
 
     # -- queries ----------------------------------------------------------------------------------
     def matches_for(self, principal: Principal, *, profile: str | None = None, vacancy: str | None = None,
-                    cursor: str | None = None, limit: int = 20, lang: str = "en") -> RankedPage:
+                    cursor: str | None = None, limit: int = 20, lang: str | None = None,
+                    eligible: bool | None = None, min_score: float | None = None) -> RankedPage:
         """Return one page of open vacancies ranked for a profile (its centre's counsellors, admins), or of
-        candidates ranked for an open vacancy (counsellors, admins, its employer).
+        candidates ranked for an open vacancy (counsellors, admins, its employer), in the order of ``order``.
 
-        Employers see only eligible candidates who consented to introductions: a person's situation is the
-        counsellor's business, not the employer's. Raises BadRequest for a cursor this API did not issue,
-        NotFound for an unknown profile or a vacancy that is unknown or not open, and ``shared.auth.Forbidden``
-        for anyone else.
+        ``eligible`` keeps only the eligible (True) or only the blocked (False) items, and ``min_score`` only
+        those scoring at least that; both apply after the ranking's own relevance floor, so a filtered page is
+        never padded with pairs that were no match. Employers see only eligible candidates who consented to
+        introductions: a person's situation is the counsellor's business, not the employer's.
+
+        Explanations are written in ``lang``; without one, a ranking of jobs is written in the person's language
+        (``explanation.person_language``) and a ranking of candidates in English. A ranking of jobs also
+        carries each explanation in the person's language under ``read_aloud`` when ``lang`` is another.
+
+        Raises BadRequest for a cursor this API did not issue, NotFound for an unknown profile or a vacancy that
+        is unknown or not open, Forbidden for an employer asking for blocked candidates, and
+        ``shared.auth.Forbidden`` for anyone else.
         """
         offset = _offset(cursor)
         with self._reading() as store:
@@ -391,12 +409,16 @@ class MatchingService:
                 ranked = self.for_profile(store, found.profile_id) or []
                 vacancies = {v.vacancy_id: v for v in store.vacancies([m.vacancy_id for m in ranked])}
                 key = "vacancy_id"
+                aloud = person_language(found)
+                lang = lang or aloud or DEFAULT_LANGUAGE
             else:
                 wanted = store.get_vacancy(vacancy or "")
                 if wanted is None or wanted.status != "open":
                     raise NotFound("vacancy_not_found", VACANCY_NOT_FOUND)
                 employer = principal.role == "employer"
                 principal.require("counsellor", "admin", "employer", org=wanted.employer_id if employer else None)
+                if employer and eligible is False:
+                    raise Forbidden("eligible_only", ELIGIBLE_ONLY, pointer="/eligible")
                 ranked = self.for_vacancy(store, wanted.vacancy_id, introductions_only=employer) or []
                 if employer:
                     ranked = [m for m in ranked if m.eligible]
@@ -406,9 +428,14 @@ class MatchingService:
                     ranked = [m for m in ranked if m.profile_id in own]
                 vacancies = {wanted.vacancy_id: wanted}
                 key = "profile_id"
+                aloud, lang = None, lang or DEFAULT_LANGUAGE
+        if eligible is not None:
+            ranked = [m for m in ranked if m.eligible is eligible]
+        if min_score is not None:
+            ranked = [m for m in ranked if m.score >= min_score]
         page = ranked[offset: offset + limit]
         items = [{key: getattr(m, key), "score": m.score, "eligible": m.eligible, "blockers": blockers_out(m, lang),
-                  "explanation": explain(m, vacancies[m.vacancy_id], self.taxonomy, lang)} for m in page]
+                  "explanation": explain(m, vacancies[m.vacancy_id], self.taxonomy, lang, aloud)} for m in page]
         more = offset + limit < len(ranked)
         # The version the items were ranked with, even if a retraining swapped the model since.
         return RankedPage(items, encode_cursor(offset + limit) if more else None,

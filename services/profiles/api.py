@@ -48,7 +48,7 @@ from services.profiles.usecases import (
 )
 from shared.auth import requires
 from shared.errors import Conflict, PreconditionFailed
-from shared.http import etag, if_match_version, language
+from shared.http import etag, extra_parameters, if_match_version, language
 from shared.i18n import translate
 from shared.idempotency import idempotent
 from shared.pagination import Page
@@ -171,7 +171,7 @@ def create_profile(body):
 @blp.get("")
 @blp.arguments(ListArgs, location="query")
 @blp.response(200, ProfilePage)
-@blp.doc(security=SECURITY, parameters=PURPOSE_DOC)
+@blp.doc(security=SECURITY, **extra_parameters(*PURPOSE_DOC))
 @requires("counsellor")
 def list_profiles(args):
     """List the caller's centre's profiles, oldest first, with filters and cursor pagination (each listed person's
@@ -204,7 +204,7 @@ def suggest(body):
 
 @blp.get("/<profile_id>")
 @blp.response(200, ProfileOut)
-@blp.doc(security=SECURITY, parameters=PURPOSE_DOC)
+@blp.doc(security=SECURITY, **extra_parameters(*PURPOSE_DOC))
 @requires("counsellor", "admin")
 def get_profile(profile_id):
     """Read a profile; sensitive fields only for the owning centre's counsellors. The read is recorded in the access
@@ -356,7 +356,7 @@ def introduce(body):
 @introductions_blp.get("")
 @introductions_blp.arguments(IntroductionArgs, location="query")
 @introductions_blp.response(200, IntroducedPage)
-@introductions_blp.doc(security=SECURITY, parameters=PURPOSE_DOC)
+@introductions_blp.doc(security=SECURITY, **extra_parameters(*PURPOSE_DOC))
 @requires("counsellor", "employer")
 def list_introductions(args):
     """List the people introduced for a vacancy: to its employer, with their names and contact; to a counsellor,
@@ -393,7 +393,7 @@ def request_introduction(body):
 @requests_blp.get("")
 @requests_blp.arguments(PageArgs, location="query")
 @requests_blp.response(200, RequestPage)
-@requests_blp.doc(security=SECURITY, parameters=PURPOSE_DOC)
+@requests_blp.doc(security=SECURITY, **extra_parameters(*PURPOSE_DOC))
 @requires("counsellor", "employer")
 def list_introduction_requests(args):
     """List a counsellor's queue (their centre's open requests, each person named recorded in the access log) or an

@@ -18,7 +18,7 @@ from services.embedded import build_embedded
 from shared.settings import load_settings
 
 pytestmark = pytest.mark.e2e
-EMPLOYER = "org-e2e-eletrica-sp"
+EMPLOYER = "org-e2e-hidraulica-sp"
 CENTRE = "centre-e2e-sao-paulo"
 
 
@@ -50,14 +50,16 @@ def post_vacancy(client, headers, **fields):
 def test_a_portuguese_vacancy_and_a_creole_and_french_profile_meet_with_an_explanation(embedded):
     client = Client(embedded.wsgi)
     employer = bearer(embedded, "employer", EMPLOYER)
-    r = client.post("/api/v1/employers", json={"name": "Elétrica Paulista (teste)", "tax_id": "11.111.111/0001-11",
+    r = client.post("/api/v1/employers", json={"name": "Hidráulica Paulista (teste)", "tax_id": "11.111.111/0001-11",
                                                "country": "BR", "sector": "construction",
-                                               "contact_email": "vagas@eletrica.example"}, headers=employer)
+                                               "contact_email": "vagas@hidraulica.example"}, headers=employer)
     assert r.status_code == 201, r.json
-    electrician = post_vacancy(
-        client, employer, title="Eletricista predial", occupation="7411",
-        description="Empresa de manutenção predial contrata eletricista para instalações elétricas residenciais e "
-                    "comerciais, troca de quadros de distribuição e manutenção preventiva. Carteira assinada.",
+    # A plumber's job: Brazil's rules regulate electrical work (NR-10), so an electrician's job would be
+    # listed as needing that licence; plumbing needs none, so the pair is eligible.
+    plumber = post_vacancy(
+        client, employer, title="Encanador predial", occupation="7126",
+        description="Empresa de manutenção predial contrata encanador para instalações hidráulicas residenciais e "
+                    "comerciais, troca de tubulações, bombas e caixas d'água. Carteira assinada.",
         languages=[{"code": "pt", "min_level": "A2"}])
     cook = post_vacancy(
         client, employer, title="Auxiliar de cozinha", occupation="9412",
@@ -72,10 +74,10 @@ def test_a_portuguese_vacancy_and_a_creole_and_french_profile_meet_with_an_expla
                       {"code": "pt", "level": "B1"}],
         "work_authorizations": [{"country": "BR", "status": "permit",
                                  "expires": (date.today() + timedelta(days=400)).isoformat()}],
-        "experience": [{"title": "Elektrisyen nan batiman",
-                        "description": "Mwen fè enstalasyon elektrik nan kay ak magazen, mwen ranje tablo elektrik. "
-                                       "Électricien du bâtiment : installation électrique et tableaux électriques."}],
-        "skills_text": "Enstalasyon elektrik, sekirite elektrik; installation électrique.",
+        "experience": [{"title": "Plonbye nan batiman",
+                        "description": "Mwen fè plonbri nan kay ak magazen, mwen enstale ponp dlo ak tiyo. "
+                                       "Plombier du bâtiment : plomberie, pompes et réservoirs d'eau."}],
+        "skills_text": "Plonbri, enstale ponp dlo; plomberie, installation de pompes et de réservoirs d'eau.",
         "text_language": "ht",
         "consents": {"matching": True, "introductions": True, "statistics": True}})
     assert r.status_code == 201, r.json
@@ -87,18 +89,18 @@ def test_a_portuguese_vacancy_and_a_creole_and_french_profile_meet_with_an_expla
         r = client.get(f"/api/v1/matches?profile={person}&lang=fr", headers=admin)
         items = r.json.get("items", []) if r.status_code == 200 else []
         known = client.get(f"/api/v1/matches?vacancy={cook}", headers=admin).status_code == 200
-        if known and electrician in {i["vacancy_id"] for i in items}:
+        if known and plumber in {i["vacancy_id"] for i in items}:
             break
         time.sleep(0.2)
     else:
         pytest.fail(f"the match never appeared: last answer {r.status_code} {r.json}")
 
     top = items[0]
-    assert top["vacancy_id"] == electrician and top["eligible"] is True and top["blockers"] == []
-    # Matching holds the kitchen job, but for an electrician it is no match at all, so it is left out.
+    assert top["vacancy_id"] == plumber and top["eligible"] is True and top["blockers"] == []
+    # Matching holds the kitchen job, but for a plumber it is no match at all, so it is left out.
     assert cook not in {i["vacancy_id"] for i in items}
     explanation = top["explanation"]
     # The person named no code: matching inferred the trade from the Creole and French words.
-    assert explanation["occupation"]["closest"] == "7411" and explanation["occupation"]["isco_distance"] == 0
-    assert explanation["occupation"]["vacancy_label"].lower().startswith("électricien")
-    assert "Correspondance" in explanation["sentence"] and "lectricien" in explanation["sentence"]
+    assert explanation["occupation"]["closest"] == "7126" and explanation["occupation"]["isco_distance"] == 0
+    assert explanation["occupation"]["vacancy_label"].lower().startswith("plombier")
+    assert "Correspondance" in explanation["sentence"] and "lombier" in explanation["sentence"]

@@ -56,7 +56,7 @@ class Meeting:
     parts: list[Part]
     bootstrap: str
     person: str = ""
-    electrician: str = ""
+    plumber: str = ""
     cook: str = ""
     ranked: list[dict] = field(default_factory=list)
 
@@ -124,16 +124,18 @@ def post_vacancy(base: str, headers: dict[str, str], **fields) -> str:
 def play(meeting: Meeting, bases: dict[str, str], envs) -> None:
     """Post two Portuguese vacancies and a Creole / French profile, and wait until matching ranks them."""
     run = uuid.uuid4().hex[:8]
-    employer = bearer(bases["portal"], envs["portal"], "employer", f"org-e2e-eletrica-{run}")
+    employer = bearer(bases["portal"], envs["portal"], "employer", f"org-e2e-hidraulica-{run}")
     status, body = http("POST", f"{bases['vacancies']}/api/v1/employers", {
-        "name": "Elétrica Paulista (teste e2e)", "tax_id": "22.222.222/0001-22", "country": "BR",
-        "sector": "construction", "contact_email": "vagas@eletrica-e2e.example"}, employer)
+        "name": "Hidráulica Paulista (teste e2e)", "tax_id": "22.222.222/0001-22", "country": "BR",
+        "sector": "construction", "contact_email": "vagas@hidraulica-e2e.example"}, employer)
     assert status == 201, body
-    meeting.electrician = post_vacancy(
-        bases["vacancies"], employer, title="Eletricista de manutenção predial", occupation="7411",
-        description="Contratamos eletricista para instalações elétricas em residências e lojas, montagem e troca "
-                    "de quadros de distribuição e manutenção preventiva. Registro em carteira.",
-        required_skills=["S1501", "S1503"], languages=[{"code": "pt", "min_level": "A2"}])
+    # A plumber's job: Brazil's rules regulate electrical work (NR-10), so an electrician's job would be
+    # listed as needing that licence and never announced; plumbing needs none.
+    meeting.plumber = post_vacancy(
+        bases["vacancies"], employer, title="Encanador de manutenção predial", occupation="7126",
+        description="Contratamos encanador para instalações hidráulicas em residências e lojas, troca de "
+                    "tubulações, instalação de bombas e caixas d'água e manutenção preventiva. Registro em carteira.",
+        required_skills=["S1507", "S1520"], languages=[{"code": "pt", "min_level": "A2"}])
     meeting.cook = post_vacancy(
         bases["vacancies"], employer, title="Ajudante de cozinha", occupation="9412",
         description="Restaurante contrata ajudante de cozinha para pré-preparo de alimentos, lavagem de louça e "
@@ -147,11 +149,10 @@ def play(meeting: Meeting, bases: dict[str, str], envs) -> None:
                       {"code": "pt", "level": "B1"}],
         "work_authorizations": [{"country": "BR", "status": "permit",
                                  "expires": (date.today() + timedelta(days=400)).isoformat()}],
-        "experience": [{"title": "Elektrisyen nan batiman", "country": "HT",
-                        "description": "Mwen fè enstalasyon elektrik nan kay ak nan boutik, mwen monte tablo "
-                                       "elektrik. Électricien : câblage des logements et tableaux électriques."}],
-        "skills_text": "Enstalasyon elektrik, sekirite elektrik ; installation électrique résidentielle, "
-                       "habilitation électrique.",
+        "experience": [{"title": "Plonbye nan batiman", "country": "HT",
+                        "description": "Mwen fè plonbri nan kay ak nan boutik, mwen enstale ponp dlo ak tiyo. "
+                                       "Plombier : plomberie des logements, pompes et réservoirs d'eau."}],
+        "skills_text": "Plonbri, enstale ponp dlo ; plomberie, installation de pompes et de réservoirs d'eau.",
         "text_language": "ht",
         "consents": {"matching": True, "introductions": True, "statistics": True}}, counsellor)
     assert status == 201, body
@@ -166,7 +167,7 @@ def play(meeting: Meeting, bases: dict[str, str], envs) -> None:
         status, body = http("GET", f"{url}?profile={meeting.person}&lang=fr&limit=100", headers=counsellor)
         found = {i["vacancy_id"] for i in body["items"]} if status == 200 else set()
         cook_known = http("GET", f"{url}?vacancy={meeting.cook}", headers=counsellor)[0] == 200
-        if meeting.electrician in found and cook_known:
+        if meeting.plumber in found and cook_known:
             meeting.ranked = body["items"]
             return
         time.sleep(0.5)
@@ -192,32 +193,32 @@ def meeting(postgres_admin_url, kafka_bootstrap, tmp_path_factory, smtp_url):
                     part.proc.wait()
 
 
-def test_the_portuguese_electrician_job_is_ranked_first_eligible_and_explained_in_french(meeting):
+def test_the_portuguese_plumbing_job_is_ranked_first_eligible_and_explained_in_french(meeting):
     # Only this run's vacancies are on its topics; the filter keeps the test honest if that ever changes.
-    ours = [i for i in meeting.ranked if i["vacancy_id"] in (meeting.electrician, meeting.cook)]
+    ours = [i for i in meeting.ranked if i["vacancy_id"] in (meeting.plumber, meeting.cook)]
     top = ours[0]
-    assert top["vacancy_id"] == meeting.electrician
+    assert top["vacancy_id"] == meeting.plumber
     assert top["eligible"] is True and top["blockers"] == []
     explanation = top["explanation"]
     # The person named no occupation code: matching read the trade from the Creole and French words.
-    assert explanation["occupation"]["closest"] == "7411" and explanation["occupation"]["isco_distance"] == 0
-    assert explanation["occupation"]["vacancy_label"].lower().startswith("électricien")
-    assert {s["code"] for s in explanation["matched_skills"]} == {"S1501", "S1503"}
+    assert explanation["occupation"]["closest"] == "7126" and explanation["occupation"]["isco_distance"] == 0
+    assert explanation["occupation"]["vacancy_label"].lower().startswith("plombier")
+    assert {s["code"] for s in explanation["matched_skills"]} == {"S1507", "S1520"}
     assert explanation["missing_skills"] == []
-    assert "lectricien" in explanation["sentence"] and "2/2" in explanation["sentence"]
+    assert "lombier" in explanation["sentence"] and "toutes les compétences" in explanation["sentence"]
 
 
 def test_the_kitchen_job_in_another_trade_is_left_out_or_ranked_below(meeting):
-    ours = [i["vacancy_id"] for i in meeting.ranked if i["vacancy_id"] in (meeting.electrician, meeting.cook)]
-    assert ours in ([meeting.electrician], [meeting.electrician, meeting.cook])
+    ours = [i["vacancy_id"] for i in meeting.ranked if i["vacancy_id"] in (meeting.plumber, meeting.cook)]
+    assert ours in ([meeting.plumber], [meeting.plumber, meeting.cook])
 
 
 def test_the_strong_match_is_announced_on_the_matches_topic_by_pseudonymous_ids_only(meeting):
-    pair = next(i for i in meeting.ranked if i["vacancy_id"] == meeting.electrician)
+    pair = next(i for i in meeting.ranked if i["vacancy_id"] == meeting.plumber)
     deadline, suggested = time.monotonic() + 10, []
     while time.monotonic() < deadline and not suggested:
         suggested = [r for r in meeting.records("matches") if r.key == meeting.person.encode()
-                     and json.loads(r.value)["data"]["vacancy_id"] == meeting.electrician]
+                     and json.loads(r.value)["data"]["vacancy_id"] == meeting.plumber]
         time.sleep(0.5)
     assert suggested, f"no match.suggested for the pair reached the matches topic (score {pair['score']})"
     event = json.loads(suggested[0].value)

@@ -6,7 +6,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from services.matching.domain.licences import LicenceNeed, licence_need
 from services.matching.domain.readmodels import CredentialView, ProfileView, VacancyView, level_name
+from shared.regulation import Regulation
 
 BLOCKER_CODES = ("work_authorization", "licence_required", "language", "location")
 
@@ -34,49 +36,66 @@ def _authorised(profile: ProfileView, country: str, today: date) -> str:
     return best
 
 
-def _credential_blocker(vacancy: VacancyView, credentials: Sequence[CredentialView]) -> Blocker | None:
+def _credential_blocker(vacancy: VacancyView, credentials: Sequence[CredentialView],
+                        need: LicenceNeed) -> Blocker | None:
     here = [c for c in credentials if c.destination_country == vacancy.country]
-    need = vacancy.credential_required or {}
+    required = vacancy.credential_required or {}
+    params = {"country": vacancy.country}
 
     def fits(c: CredentialView) -> bool:
         if vacancy.occupation and vacancy.occupation in c.occupations_now:
             return True
-        level_ok = need.get("min_level") is None or (c.level is not None and c.level >= need["min_level"])
-        field_ok = not need.get("field") or (c.field or "").startswith(str(need["field"])[:2])
-        return bool(need) and level_ok and field_ok and not c.occupations_now
+        if need.source == "regulation":
+            return False  # a regulated occupation opens only through a credential assessed for it
+        level_ok = required.get("min_level") is None or (c.level is not None and c.level >= required["min_level"])
+        field_ok = not required.get("field") or (c.field or "").startswith(str(required["field"])[:2])
+        return bool(required) and level_ok and field_ok and not c.occupations_now
 
     if any(c.recognised and fits(c) for c in here):
         return None
+    if need.kind in ("driving", "security"):
+        return Blocker("licence_required", need.kind, params)
     pending = [c for c in here if not c.recognised and (vacancy.occupation in c.occupations_later or fits(c))]
     if not here and credentials:
-        return Blocker("licence_required", "other_country", {"country": vacancy.country})
+        return Blocker("licence_required", "other_country", params)
     if pending:
         status = pending[0].status
         reason = {"procedure_required": "procedure", "licence_required": "licence",
                   "not_recognisable": "not_recognisable"}.get(status, "pending")
         if pending[0].workflow_status == "procedure_started":
             reason = "in_progress"
-        return Blocker("licence_required", reason, {"country": vacancy.country})
-    return Blocker("licence_required", "none_declared", {"country": vacancy.country})
+        return Blocker("licence_required", reason, params)
+    if need.source == "regulation":
+        return Blocker("licence_required", "regulated", {**params, "profession": need.profession or ""})
+    return Blocker("licence_required", "none_declared", params)
 
 
 def eligibility(profile: ProfileView, vacancy: VacancyView, credentials: Sequence[CredentialView],
-                today: date) -> list[Blocker]:
-    """Return every reason the pair cannot be a plain match now (empty when eligible); never drops one silently."""
+                today: date, regulation: Regulation | None = None) -> list[Blocker]:
+    """Return every reason the pair cannot be a plain match now (empty when eligible); never drops one silently.
+
+    A licence is needed when the employer declared one, when the ad asks for one in its text, or when the
+    vacancy's occupation is regulated in its country (``licences.licence_need``); only a credential recognised
+    in that country for that occupation lifts it.
+    """
     blockers: list[Blocker] = []
     if vacancy.work_authorization_required:
         state = _authorised(profile, vacancy.country, today)
         if state != "permit":
             blockers.append(Blocker("work_authorization", state, {"country": vacancy.country}))
-    if vacancy.licence_required:
-        blocker = _credential_blocker(vacancy, credentials)
+    need = licence_need(vacancy, regulation)
+    if need is not None:
+        blocker = _credential_blocker(vacancy, credentials, need)
         if blocker is not None:
             blockers.append(blocker)
     for code, level in vacancy.languages:
         has = profile.languages.get(code, 0)
         if has < level:
-            blockers.append(Blocker("language", "below_level", {"language": code, "level": level_name(level),
-                                                                  "has": level_name(has)}))
+            params = {"language": code, "level": level_name(level)}
+            if has:
+                blockers.append(Blocker("language", "below_level", {**params, "has": level_name(has)}))
+            else:
+                blockers.append(Blocker("language", "not_spoken", params))
     if not vacancy.remote and profile.country != vacancy.country:
         if not profile.willing_to_relocate:
             blockers.append(Blocker("location", "not_relocating", {"country": vacancy.country}))
@@ -85,13 +104,12 @@ def eligibility(profile: ProfileView, vacancy: VacancyView, credentials: Sequenc
     return blockers
 
 
-
-def credential_status(vacancy: VacancyView, credentials: Sequence[CredentialView]) -> str:
+def credential_status(vacancy: VacancyView, credentials: Sequence[CredentialView],
+                      regulation: Regulation | None = None) -> str:
     """Return 'not_required', 'recognised' or the status of the most relevant assessment ('none' if absent)."""
-    if not vacancy.licence_required:
+    if licence_need(vacancy, regulation) is None:
         return "not_required"
     here = [c for c in credentials if c.destination_country == vacancy.country]
     if any(c.recognised for c in here):
         return "recognised"
     return here[0].status if here else "none"
-

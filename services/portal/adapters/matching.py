@@ -13,8 +13,9 @@ class MatchingClient:
         self.transport = transport
 
     def candidates(self, token, lang, vacancy_id, limit=PAGE_SIZE, cursor=None):
-        """Return one page of ranked candidates for a vacancy."""
-        params = {"vacancy": vacancy_id, "limit": limit, **({"cursor": cursor} if cursor else {})}
+        """Return one page of a vacancy's eligible candidates, in ranked order (the employer's view: matching
+        gives an employer eligible candidates only, and the portal asks for nothing else)."""
+        params = {"vacancy": vacancy_id, "eligible": "true", "limit": limit, **({"cursor": cursor} if cursor else {})}
         headers = {"Authorization": f"Bearer {token}", "Accept-Language": lang, "Accept": "application/json"}
         reply = self.transport("GET", BASE + "/matches", headers, params, None)
         if reply.status >= 500:

@@ -103,14 +103,16 @@ def credential_view(data) -> CredentialView:
 
 
 def profile(**over) -> dict:
-    """Return ``profile.published`` data for a nurse in Lima, with overrides."""
+    """Return ``profile.published`` data for a nursing assistant in Lima (a trade no licence regulates), with
+    overrides."""
     data = {
         "profile_id": new_id(), "centre": "centre-lima", "country": "PE", "city": "Lima",
         "willing_to_relocate": False, "relocation_countries": [],
         "languages": [{"code": "es", "level": "native"}],
         "work_authorization": [{"country": "PE", "category": "permit", "expires": None}],
-        "occupations": [{"code": "2221", "source": "experience", "years": 6}], "skills": ["S1001", "S1002"],
-        "text_language": "es", "text": {"skills": "cuidado de pacientes", "experience": "Enfermera en hospital"},
+        "occupations": [{"code": "5321", "source": "experience", "years": 6}], "skills": ["S1001", "S1002"],
+        "text_language": "es", "text": {"skills": "cuidado de pacientes",
+                                        "experience": "Auxiliar de enfermería en hospital"},
         "consents": {"matching": True, "introductions": True, "statistics": True}, "updated_at": NOW,
     }
     data.update(over)
@@ -118,11 +120,11 @@ def profile(**over) -> dict:
 
 
 def vacancy(**over) -> dict:
-    """Return ``vacancy.published`` data for a nursing job in Lima, with overrides."""
+    """Return ``vacancy.published`` data for a nursing-assistant job in Lima (no licence needed), with overrides."""
     data = {
-        "vacancy_id": new_id(), "employer_id": "employer-clinic", "title": "Enfermera para clínica",
-        "description": "Clínica en Lima busca profesional de enfermería para cuidado de pacientes.",
-        "language": "es", "occupation": "2221", "required_skills": ["S1001", "S1003"], "nice_skills": [],
+        "vacancy_id": new_id(), "employer_id": "employer-clinic", "title": "Auxiliar de enfermería para clínica",
+        "description": "Clínica en Lima busca auxiliar de enfermería para cuidado de pacientes.",
+        "language": "es", "occupation": "5321", "required_skills": ["S1001", "S1003"], "nice_skills": [],
         "languages": [{"code": "es", "min_level": "B2"}], "country": "PE", "city": "Lima", "remote": False,
         "openings": 1, "pay": {"amount": 3000, "currency": "PEN", "period": "month", "monthly_equivalent": 3000},
         "hours_per_week": 40, "contract_type": "permanent", "licence_required": False,
@@ -133,11 +135,12 @@ def vacancy(**over) -> dict:
 
 
 def credential(profile_id: str, **over) -> dict:
-    """Return ``credential.assessed`` data: a nursing degree recognised in Peru, with overrides."""
+    """Return ``credential.assessed`` data: a nursing degree recognised in Peru (opening nursing and assistant
+    work), with overrides."""
     data = {
         "credential_id": new_id(), "profile_id": profile_id, "destination_country": "PE", "level": 6,
         "field": "0913", "status": "recognised", "workflow_status": "recognised", "regulated": True,
-        "occupations_now": ["2221"], "occupations_later": [], "assessed_at": NOW,
+        "occupations_now": ["2221", "5321"], "occupations_later": [], "assessed_at": NOW,
     }
     data.update(over)
     return data

@@ -91,19 +91,24 @@ def test_held_and_closed_vacancies_never_appear_and_a_late_older_publish_cannot_
     assert m.for_vacancy(store, held["vacancy_id"]) is None
 
 
-def test_ineligible_real_matches_follow_the_eligible_ones_and_pairs_in_another_trade_are_left_out():
+def test_a_blocked_job_in_the_persons_trade_ranks_above_an_eligible_one_in_another_trade_which_is_left_out():
     m, store = matcher(), InMemoryReadModelStore()
     p = profile()
     m.apply_profiles(store, published_profiles([p]))
-    blocked = vacancy(licence_required=True)  # same text and occupation: the better semantic match
-    plainer = vacancy(title="Puesto en clínica", description="Se necesita personal para turno de tarde en Lima.")
+    blocked = vacancy(licence_required=True)  # the person's own trade and text, but a licence is missing
+    twin = vacancy()  # the same job with nothing missing: the same fit
     cook = vacancy(occupation="5120", title="Cocinero", description="Restaurante busca cocinero.", required_skills=[])
-    m.apply_vacancies(store, published_vacancies([blocked, plainer, cook]))
-    assert ranked_for(m, store, p["profile_id"]) == [(plainer["vacancy_id"], True), (blocked["vacancy_id"], False)]
+    m.apply_vacancies(store, published_vacancies([blocked, twin, cook]))
+    ranked = m.for_profile(store, p["profile_id"])
+    # The eligible job of the same fit first, then the one a licence would unlock; the cook's job is no match.
+    assert [(x.vacancy_id, x.eligible) for x in ranked] == [(twin["vacancy_id"], True),
+                                                          (blocked["vacancy_id"], False)]
+    assert ranked[0].score == ranked[1].score
     everything = matcher(weights=Weights(plausible=0))
     everything.sync(store)  # the same read models, indexed afresh
+    # Kept, the cook's job (eligible, another trade) still ranks after the job a licence would unlock.
     assert ranked_for(everything, store, p["profile_id"]) == [
-        (plainer["vacancy_id"], True), (cook["vacancy_id"], True), (blocked["vacancy_id"], False)]
+        (twin["vacancy_id"], True), (blocked["vacancy_id"], False), (cook["vacancy_id"], True)]
 
 
 def test_the_score_blend_is_a_weighted_mean_of_its_parts_in_zero_to_one():
@@ -124,7 +129,7 @@ def test_occupation_credit_falls_with_isco_distance():
     m, store = matcher(weights=Weights(plausible=0)), InMemoryReadModelStore()
     p = profile()
     m.apply_profiles(store, published_profiles([p]))
-    same, minor, other = vacancy(), vacancy(occupation="2222"), vacancy(occupation="9112")
+    same, minor, other = vacancy(), vacancy(occupation="5322"), vacancy(occupation="9112")
     m.apply_vacancies(store, published_vacancies([same, minor, other]))
     credit = {x.vacancy_id: x.parts["occupation"] for x in m.for_profile(store, p["profile_id"])}
     assert credit[same["vacancy_id"]] > credit[minor["vacancy_id"]] > credit[other["vacancy_id"]] == 0.0
@@ -134,7 +139,7 @@ def test_a_credential_counts_as_training_for_the_occupations_it_opens_but_a_scho
     m, store = matcher(weights=Weights(plausible=0)), InMemoryReadModelStore()
     p = profile(occupations=[], text={"skills": "", "experience": "Llegó a Lima en 2022."})
     m.apply_profiles(store, published_profiles([p]))
-    nursing, shop = vacancy(), vacancy(occupation="5223", licence_required=False)
+    nursing, shop = vacancy(occupation="2221"), vacancy(occupation="5223", licence_required=False)
     m.apply_vacancies(store, published_vacancies([nursing, shop]))
 
     def credit():
@@ -174,7 +179,7 @@ def test_explanations_and_blockers_read_in_each_language(lang):
     assert {b["code"] for b in out} == {"work_authorization", "licence_required", "language", "location"}
     assert all(b["message"] and b["next_step"] for b in out)
     expl = explain(match, vacancy_view(v), m.taxonomy, lang)
-    label = m.taxonomy.label("2221", lang)
+    label = m.taxonomy.label("5321", lang)
     assert expl["occupation"]["vacancy_label"] == label and label in expl["sentence"]
     assert expl["credential_status"] == "none"
     assert [s["code"] for s in expl["missing_skills"]] == ["S1003"]
@@ -231,3 +236,17 @@ def test_new_strong_eligible_matches_are_suggested_once():
     first = m.suggestions(store, vacancies=[v["vacancy_id"]])
     assert [(s.profile_id, s.vacancy_id, s.eligible) for s in first] == [(p["profile_id"], v["vacancy_id"], True)]
     assert m.suggestions(store, profiles=[p["profile_id"]]) == []
+
+
+def test_rescoring_a_pair_under_its_own_weights_gives_its_score_back_and_other_weights_move_only_the_blend():
+    from services.matching.domain.scoring import rescore
+
+    m, store = matcher(), InMemoryReadModelStore()
+    p, v = profile(), vacancy()
+    m.apply_profiles(store, published_profiles([p]))
+    m.apply_vacancies(store, published_vacancies([v]))
+    [(match, cosine)] = m.profile_pairs(store, p["profile_id"])
+    assert rescore(match, cosine, m.weights) == match
+    stricter = rescore(match, cosine, Weights(semantic_floor=0.9))
+    assert stricter.parts["semantic"] < match.parts["semantic"] and stricter.score < match.score
+    assert stricter.blockers == match.blockers and stricter.parts["occupation"] == match.parts["occupation"]

@@ -38,7 +38,7 @@ def test_a_published_profile_becomes_a_read_model_of_codes_and_text_only():
                                 {"code": "3221", "source": "desired"}])
     view = profile_view(data)
     assert view.occupations == {"2221": 6.0} and view.desired == ("3221",)
-    assert view.text == "Enfermera en hospital cuidado de pacientes" and view.languages == {"es": 7}
+    assert view.text == "Auxiliar de enfermería en hospital cuidado de pacientes" and view.languages == {"es": 7}
     assert view.work_authorization == (("PE", "permit", None),) and view.updated_at == NOW
 
 

@@ -1,6 +1,5 @@
 from services.matching.adapters.memory import InMemoryReadModelStore
 from services.matching.domain.concepts import ConceptBridge
-from services.matching.domain.scoring import Match, order
 from services.matching.index import ExactIndex, FakeIndex
 from services.matching.usecases import MatchingService
 from shared.encoders import CachedEncoder, InMemoryEmbeddingCache
@@ -131,46 +130,6 @@ def test_a_vacancy_published_without_a_code_gets_the_occupation_its_title_names(
     job = vacancy(occupation=None, title=title, description=description, language="pt")
     m.apply_vacancies(store, published_vacancies([job]))
     assert store.get_vacancy(job["vacancy_id"]).occupation == "5322"
-
-
-def _match(vacancy_id, score, eligible, code="language", reason="below_level"):
-    from services.matching.domain.eligibility import Blocker
-
-    return Match("p", vacancy_id, score, () if eligible else (Blocker(code, reason),), {}, None, 4,
-                 (), (), "not_required", "v")
-
-
-def test_every_eligible_match_ranks_before_every_ineligible_one_whatever_the_scores():
-    ranked = order([_match("weak-ok", 0.5, True), _match("strong-blocked", 0.9, False),
-                    _match("strong-ok", 0.7, True), _match("weak-blocked", 0.55, False)], plausible=0.45)
-    assert [m.vacancy_id for m in ranked] == ["strong-ok", "weak-ok", "strong-blocked", "weak-blocked"]
-
-
-def test_pairs_below_the_plausible_score_are_left_out_but_a_job_elsewhere_stays_blocked():
-    ranked = order([_match("unrelated-ok", 0.3, True), _match("strong-blocked", 0.8, False),
-                    _match("strong-ok", 0.7, True), _match("unrelated-blocked", 0.35, False),
-                    _match("elsewhere", 0.9, False, code="location")], plausible=0.5)
-    assert [m.vacancy_id for m in ranked] == ["strong-ok", "elsewhere", "strong-blocked"]
-
-
-def test_a_job_elsewhere_for_someone_who_will_not_move_ranks_after_jobs_a_next_step_would_unlock():
-    ranked = order([_match("elsewhere", 0.9, False, code="location", reason="not_relocating"),
-                    _match("needs-licence", 0.6, False, code="licence_required", reason="none_declared"),
-                    _match("ok", 0.5, True)])
-    assert [m.vacancy_id for m in ranked] == ["ok", "needs-licence", "elsewhere"]
-
-
-def test_when_nothing_scores_as_plausible_the_pairs_near_the_best_are_kept():
-    ranked = order([_match("near-best", 0.25, True), _match("best-blocked", 0.3, False),
-                    _match("far", 0.1, True), _match("elsewhere", 0.3, False, code="location")],
-                   plausible=0.5, relative=0.5)
-    assert [m.vacancy_id for m in ranked] == ["near-best", "best-blocked", "elsewhere"]
-
-
-def test_a_zero_plausible_score_keeps_every_pair_eligible_first():
-    ranked = order([_match("unrelated-ok", 0.3, True), _match("elsewhere", 0.9, False, code="location"),
-                    _match("strong-ok", 0.7, True)])
-    assert [m.vacancy_id for m in ranked] == ["strong-ok", "unrelated-ok", "elsewhere"]
 
 
 def test_the_audit_withholds_rates_of_groups_too_small_to_stay_anonymous_and_ignores_unknown_ids():

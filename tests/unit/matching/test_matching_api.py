@@ -4,6 +4,7 @@ import pytest
 
 from services.matching.api import SERVICE_KEY
 from services.matching.app import SERVICE
+from services.matching.domain.scoring import Weights
 from services.matching.index import ExactIndex
 from shared.bus import InMemoryBus
 from shared.consumer import SqlInbox
@@ -47,7 +48,7 @@ def auth(container, role, org):
     return {"Authorization": f"Bearer {container.issuer.issue('u1', role, org)}"}
 
 
-def test_a_counsellor_gets_eligible_vacancies_first_then_blocked_ones_with_next_steps(service):
+def test_a_counsellor_gets_an_eligible_vacancy_above_a_blocked_one_of_the_same_fit_with_next_steps(service):
     container, deliver, client = service
     p = profile()
     ok, blocked = vacancy(), vacancy(licence_required=True)
@@ -65,7 +66,7 @@ def test_a_counsellor_gets_eligible_vacancies_first_then_blocked_ones_with_next_
     assert items[0]["explanation"]["sentence"] and r.json["model_version"].startswith("blend-1")
 
 
-def test_every_eligible_vacancy_precedes_every_blocked_one_and_non_matches_are_left_out(service):
+def test_blocked_jobs_rank_by_usefulness_jobs_out_of_reach_come_last_and_non_matches_are_left_out(service):
     """A job in another trade is no match; a job abroad is listed with its location blocker (never silent)."""
     container, deliver, client = service
     p = profile()
@@ -77,13 +78,75 @@ def test_every_eligible_vacancy_precedes_every_blocked_one_and_non_matches_are_l
             *[ev("vacancy.published", v, "vacancy_id") for v in (blocked, ok, cook, abroad)])
     r = client.get(f"/api/v1/matches?profile={p['profile_id']}", headers=auth(container, "counsellor", "centre-lima"))
     items = r.json["items"]
-    assert [i["vacancy_id"] for i in items if i["eligible"]] == [ok["vacancy_id"]]
-    assert items[0]["vacancy_id"] == ok["vacancy_id"]
-    assert {i["vacancy_id"] for i in items[1:]} == {blocked["vacancy_id"], abroad["vacancy_id"]}
-    assert cook["vacancy_id"] not in {i["vacancy_id"] for i in items}
+    assert {i["vacancy_id"] for i in items} == {ok["vacancy_id"], blocked["vacancy_id"], abroad["vacancy_id"]}
     by_id = {i["vacancy_id"]: i for i in items}
-    assert by_id[blocked["vacancy_id"]]["score"] > by_id[ok["vacancy_id"]]["score"]
+    # Out of reach (the person will not move): last, though it scores above the eligible job.
+    assert items[-1]["vacancy_id"] == abroad["vacancy_id"]
+    assert by_id[abroad["vacancy_id"]]["score"] > by_id[ok["vacancy_id"]]["score"]
     assert "location" in [b["code"] for b in by_id[abroad["vacancy_id"]]["blockers"]]
+    # The reachable ones by usefulness: the blocked one's score times the blend's blocked factor.
+    factor = Weights().blocked
+    useful = [i["score"] * (1 if i["eligible"] else factor) for i in items[:-1]]
+    assert useful == sorted(useful, reverse=True) and not by_id[blocked["vacancy_id"]]["eligible"]
+
+
+def test_the_eligible_filter_keeps_one_side_and_never_pads_the_list_with_unrelated_jobs(service):
+    container, deliver, client = service
+    p = profile()
+    blocked = vacancy(licence_required=True)
+    cook = vacancy(occupation="5120", title="Cocinero", description="Restaurante busca cocinero.", required_skills=[])
+    deliver(ev("profile.published", p, "profile_id"),
+            *[ev("vacancy.published", v, "vacancy_id") for v in (blocked, cook)])
+    url = f"/api/v1/matches?profile={p['profile_id']}"
+    h = auth(container, "counsellor", "centre-lima")
+    assert [i["vacancy_id"] for i in client.get(url, headers=h).json["items"]] == [blocked["vacancy_id"]]
+    only_blocked = client.get(url + "&eligible=false", headers=h).json["items"]
+    assert [(i["vacancy_id"], i["eligible"]) for i in only_blocked] == [(blocked["vacancy_id"], False)]
+    assert only_blocked[0]["blockers"][0]["code"] == "licence_required"
+    # The cook's job is eligible but no match for a nurse: asking for eligible jobs does not bring it back.
+    assert client.get(url + "&eligible=true", headers=h).json["items"] == []
+    score = only_blocked[0]["score"]
+    assert client.get(url + f"&min_score={score + 0.001:.4f}", headers=h).json["items"] == []
+    assert len(client.get(url + f"&min_score={score:.6f}", headers=h).json["items"]) == 1
+    bad = client.get(url + "&min_score=2", headers=h)
+    assert bad.status_code == 422 and bad.json["errors"][0]["pointer"] == "/min_score"
+
+
+def test_an_employer_asking_for_blocked_candidates_is_refused_and_sees_eligible_ones_either_way(service):
+    container, deliver, client = service
+    v = vacancy()
+    fits, no_permit = profile(), profile(work_authorization=[])
+    deliver(ev("vacancy.published", v, "vacancy_id"),
+            *[ev("profile.published", x, "profile_id") for x in (fits, no_permit)])
+    url = f"/api/v1/matches?vacancy={v['vacancy_id']}"
+    employer = auth(container, "employer", "employer-clinic")
+    refused = client.get(url + "&eligible=false", headers={**employer, "Accept-Language": "es"})
+    assert refused.status_code == 403 and refused.json["errors"][0]["pointer"] == "/eligible"
+    assert "empleador" in refused.json["errors"][0]["reason"].lower()
+    for query in ("", "&eligible=true"):
+        items = client.get(url + query, headers=employer).json["items"]
+        assert [i["profile_id"] for i in items] == [fits["profile_id"]]
+    counsellor = client.get(url + "&eligible=false", headers=auth(container, "counsellor", "centre-lima")).json
+    assert [i["profile_id"] for i in counsellor["items"]] == [no_permit["profile_id"]]
+
+
+def test_explanations_default_to_the_persons_language_and_a_stated_language_adds_it_to_read_aloud(service):
+    container, deliver, client = service
+    p = profile(text_language="pt", languages=[{"code": "pt", "level": "native"}, {"code": "es", "level": "B2"}])
+    v = vacancy(languages=[{"code": "es", "min_level": "B1"}])
+    deliver(ev("profile.published", p, "profile_id"), ev("vacancy.published", v, "vacancy_id"))
+    url = f"/api/v1/matches?profile={p['profile_id']}"
+    h = auth(container, "counsellor", "centre-lima")
+    unstated = client.get(url, headers=h).json["items"][0]["explanation"]
+    assert unstated["lang"] == "pt" and "read_aloud" not in unstated
+    assert "pode se candidatar" in unstated["sentence"]
+    stated = client.get(url, headers={**h, "Accept-Language": "es-PE,es;q=0.9"}).json["items"][0]["explanation"]
+    assert stated["lang"] == "es" and "puede postularse" in stated["sentence"]
+    assert stated["read_aloud"] == {"lang": "pt", "sentence": unstated["sentence"]}
+    assert client.get(url + "&lang=fr", headers=h).json["items"][0]["explanation"]["lang"] == "fr"
+    # A ranking of candidates has no one person to read it to: the reader's language, else English.
+    candidates = client.get(f"/api/v1/matches?vacancy={v['vacancy_id']}", headers=h).json["items"]
+    assert candidates[0]["explanation"]["lang"] == "en" and "read_aloud" not in candidates[0]["explanation"]
 
 
 def test_pages_follow_the_cursor_and_a_forged_cursor_is_a_pointed_400(service):

@@ -236,7 +236,8 @@ def test_filled_and_closed_vacancies_still_teach_the_model():
     assert m.decision.outcomes == 300 and m.model_version == version
 
 
-def test_an_adopted_model_reorders_within_eligible_and_ineligible_items_but_never_across():
+def test_an_adopted_models_scores_are_ranked_by_the_same_usefulness_rule_as_the_blends():
+    """The model's score replaces the blend's; a blocked item still ranks by its score times ``blocked``."""
     fake = FakeReranker("semantic", min_outcomes=1)
     m, store = new_matcher(fake), InMemoryReadModelStore()
     p = profile(text={"experience": FAMILIES[0], "skills": ""})
@@ -249,10 +250,12 @@ def test_an_adopted_model_reorders_within_eligible_and_ineligible_items_but_neve
                                 "recorded_at": "2026-03-02T00:00:00+00:00"}]))
     assert len(fake.calls) == 1 and [e.label for e in fake.calls[0]] == [1]
     ranked = m.for_profile(store, p["profile_id"])
-    assert [x.vacancy_id for x in ranked] == [unlike["vacancy_id"], alike_but_blocked["vacancy_id"]]
-    assert ranked[1].score > ranked[0].score and [x.eligible for x in ranked] == [True, False]
     assert {x.model_version for x in ranked} == {"rerank-fake"}
-    assert ranked[0].score == pytest.approx(ranked[0].parts["semantic"])
+    assert all(x.score == pytest.approx(x.parts["semantic"], abs=1e-6) for x in ranked)
+    # The blocked job's text is the profile's: its model score beats the other's even after the penalty.
+    assert [(x.vacancy_id, x.eligible) for x in ranked] == [(alike_but_blocked["vacancy_id"], False),
+                                                          (unlike["vacancy_id"], True)]
+    assert ranked[0].score * m.weights.blocked > ranked[1].score
 
 
 def test_the_sklearn_reranker_is_deterministic_on_the_same_rows():

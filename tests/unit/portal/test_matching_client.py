@@ -73,7 +73,7 @@ def test_count_all_counts_each_vacancy():
                                                                     OTHER: MatchCount(NOT_RANKED)}
 
 
-def test_the_client_asks_for_the_vacancys_matches_with_the_callers_token_and_language():
+def test_the_client_asks_for_the_vacancys_eligible_matches_with_the_callers_token_and_language():
     seen = []
 
     def transport(method, path, headers, params, body):
@@ -83,7 +83,7 @@ def test_the_client_asks_for_the_vacancys_matches_with_the_callers_token_and_lan
     MatchingClient(transport).candidates("tok", "pt", VACANCY, limit=100, cursor="MTAw")
     (method, path, headers, params, body), = seen
     assert (method, path, body) == ("GET", "/api/v1/matches", None)
-    assert params == {"vacancy": VACANCY, "limit": 100, "cursor": "MTAw"}
+    assert params == {"vacancy": VACANCY, "eligible": "true", "limit": 100, "cursor": "MTAw"}
     assert headers["Authorization"] == "Bearer tok" and headers["Accept-Language"] == "pt"
 
 
