@@ -59,8 +59,13 @@ def parse(body: bytes, content_type: str) -> Iterator[tuple[int, Any, str | None
         return
     kind = (content_type or "").split(";")[0].strip().lower()
     if kind == "text/csv":
-        for i, raw in enumerate(csv.DictReader(io.StringIO(text)), start=1):
-            yield i, _csv_row(raw), None
+        number = 0
+        try:
+            # newline="": the csv module reads line ends itself, a lone carriage return included.
+            for number, raw in enumerate(csv.DictReader(io.StringIO(text, newline="")), start=1):
+                yield number, _csv_row(raw), None
+        except csv.Error as exc:  # a malformed row ends the file's reading, reported on that row
+            yield number + 1, None, f"not CSV: {exc}"
         return
     stripped = text.lstrip()
     if kind in ("application/json", "application/ld+json") or stripped.startswith("["):

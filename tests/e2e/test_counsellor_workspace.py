@@ -313,6 +313,7 @@ def register(page, story: Story) -> None:
     accessible(page, story)
     for name in ("consent_matching", "consent_introductions", "consent_statistics"):
         page.locator(f"#{name}").get_by_label("Oui").check()
+    page.locator("#consent_notifications").get_by_label("Non").check()  # no messages: he is told in person
     page.get_by_label("I read this text to the person, or they read it, in their language").check()
     page.get_by_label("Given names").fill(GIVEN)
     page.get_by_label("Family names").fill(FAMILY)

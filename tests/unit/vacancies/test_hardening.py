@@ -180,3 +180,16 @@ def test_changing_an_external_id_to_one_already_taken_is_a_409_pointing_at_the_v
                            headers=auth(app, **{"If-Match": '"1"'}))
     assert changed.status_code == 409 and changed.json["errors"][0]["pointer"] == "/external_id"
     assert changed.headers["Location"] == first.headers["Location"]
+
+
+def test_a_csv_feed_the_csv_reader_refuses_is_reported_on_that_row_not_a_500():
+    from services.vacancies import feed
+
+    # The fuzzer's find: bytes with a lone carriage return inside an unquoted field made the reader raise.
+    raw = b"\xc3\xb7\x15m\xf1\x87\xb5\x81\xc2\xa5\xf3\xa3\xbe\x98\r{\x19\xc2\x85\xf1\xb4\xb3\xa3\xc2\x87"
+    assert [number for number, _, _ in feed.parse(raw, "text/csv")] == [1]
+    # A field beyond the reader's limit is a csv.Error: it ends the reading, told on the row it stopped at.
+    body = ("título,país\r\nsoldador,BR\r\n" + "x" * 200_000 + ",BR\r\n").encode()
+    rows = list(feed.parse(body, "text/csv"))
+    assert rows[0][1] == {"título": "soldador", "país": "BR"}
+    assert rows[-1][0] == 2 and rows[-1][1] is None and rows[-1][2].startswith("not CSV")
