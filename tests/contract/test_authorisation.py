@@ -68,6 +68,7 @@ def check_row(world: World, row: dict, builder, send, identities) -> list[str]:
     """Send one row as every role and return what differs from the matrix."""
     wrong = []
     reveals = row.get("reveals")
+    world.settle()  # what the previous rows published is applied everywhere before this row is asked
     for column in COLUMNS:
         for role in identities(column):
             response = send(world, role, builder(world))
